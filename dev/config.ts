@@ -1,0 +1,59 @@
+import { postgresAdapter } from '@payloadcms/db-postgres'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildConfig, type Config } from 'payload'
+import { invoicePortalPlugin, type InvoicePortalPluginOptions } from 'payload-invoice-portal'
+
+import { seedDemoData } from './seed.js'
+
+const dirname = path.dirname(fileURLToPath(import.meta.url))
+
+export type DevConfigOptions = {
+  databaseUri: string
+  /** Extra options for the plugin, merged over the dev app's. */
+  plugin?: InvoicePortalPluginOptions
+  /** Seed demo data when the database is empty. */
+  seed: boolean
+}
+
+/**
+ * The host app's Payload config, built the way a team adding the plugin would write it.
+ * Tests build it with their own database and without the demo data.
+ */
+export function createDevConfig({ databaseUri, plugin, seed }: DevConfigOptions) {
+  const config: Config = {
+    admin: {
+      importMap: { baseDir: dirname },
+      user: 'users',
+    },
+    collections: [
+      {
+        slug: 'users',
+        admin: { useAsTitle: 'email' },
+        auth: true,
+        fields: [{ name: 'name', type: 'text' }],
+      },
+    ],
+    db: postgresAdapter({
+      pool: { connectionString: databaseUri, max: 10 },
+    }),
+    onInit: seed ? seedDemoData : undefined,
+    plugins: [
+      invoicePortalPlugin({
+        currency: 'EUR',
+        documents: { staticDir: path.resolve(dirname, '.uploads/documents') },
+        portal: { branding: { legalFooter: 'Example Billing BV · KvK 12345678 · NL001234567B01', name: 'Example Billing' } },
+        ...plugin,
+      }),
+    ],
+    secret: process.env.PAYLOAD_SECRET || 'dev-only-secret-change-me',
+    serverURL: process.env.PORTAL_BASE_URL || undefined,
+    telemetry: false,
+    typescript: {
+      // Generating types spawns a child process on every start; the dev app and tests don't need it.
+      autoGenerate: false,
+      outputFile: path.resolve(dirname, 'payload-types.ts'),
+    },
+  }
+  return buildConfig(config)
+}

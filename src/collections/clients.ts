@@ -1,0 +1,68 @@
+import type { CollectionConfig } from 'payload'
+
+import type { PluginContext } from '../utilities/context.js'
+
+import { currencyField } from '../fields/index.js'
+import { externalIdField } from '../fields/external.js'
+
+const isTimezone = (value: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The billing account, and the boundary no contact can see across. */
+export function createClientsCollection({ access, options }: PluginContext): CollectionConfig {
+  return {
+    slug: options.slugs.clients,
+    access: access.clients,
+    admin: { defaultColumns: ['name', 'billingEmail', 'currency', 'portalEnabled'], group: 'Billing', useAsTitle: 'name' },
+    fields: [
+      { name: 'name', type: 'text', required: true },
+      { name: 'billingEmail', type: 'email' },
+      currencyField(options.currency),
+      {
+        name: 'locale',
+        type: 'select',
+        defaultValue: 'en',
+        options: [
+          { label: 'English', value: 'en' },
+          { label: 'Nederlands', value: 'nl' },
+        ],
+        required: true,
+      },
+      {
+        name: 'timezone',
+        type: 'text',
+        admin: { description: 'IANA timezone, e.g. Europe/Amsterdam. Decides when an invoice is overdue.' },
+        defaultValue: 'UTC',
+        required: true,
+        validate: (value: null | string | undefined) =>
+          !value || isTimezone(value) ? true : `"${value}" is not an IANA timezone (e.g. Europe/Amsterdam).`,
+      },
+      { name: 'taxId', type: 'text', label: 'Tax ID' },
+      {
+        name: 'address',
+        type: 'group',
+        fields: [
+          { name: 'line1', type: 'text' },
+          { name: 'line2', type: 'text' },
+          { name: 'postalCode', type: 'text' },
+          { name: 'city', type: 'text' },
+          { name: 'region', type: 'text' },
+          { name: 'country', type: 'text', admin: { description: 'ISO 3166-1 alpha-2, e.g. NL.' }, maxLength: 2 },
+        ],
+      },
+      {
+        name: 'portalEnabled',
+        type: 'checkbox',
+        admin: { description: "When off, this client's contacts can't sign in to the portal.", position: 'sidebar' },
+        defaultValue: true,
+      },
+      externalIdField(access),
+    ],
+  }
+}

@@ -1,0 +1,47 @@
+import type { CollectionConfig } from 'payload'
+
+import type { PluginContext } from '../utilities/context.js'
+
+import { externalIdField } from '../fields/external.js'
+import { moneyField, statusField } from '../fields/index.js'
+import { onlyDeleteDraftCreditNotes, prepareCreditNote, settleCreditNoteInvoice } from '../hooks/creditNotes.js'
+import { creditNoteStatuses } from '../status/machines.js'
+import { lineItemsField } from './invoices.js'
+
+export function createCreditNotesCollection(ctx: PluginContext): CollectionConfig {
+  const { access, options } = ctx
+  return {
+    slug: options.slugs.creditNotes,
+    access: access.creditNotes,
+    admin: { defaultColumns: ['number', 'invoice', 'amount', 'status'], group: 'Billing', useAsTitle: 'number' },
+    defaultSort: '-createdAt',
+    fields: [
+      { name: 'number', type: 'text', admin: { description: 'Given when the credit note is issued, unless set.' }, index: true, unique: true },
+      { name: 'invoice', type: 'relationship', index: true, relationTo: options.slugs.invoices, required: true },
+      {
+        name: 'client',
+        type: 'relationship',
+        admin: { description: "Taken from the invoice.", readOnly: true },
+        index: true,
+        relationTo: options.slugs.clients,
+      },
+      statusField(creditNoteStatuses, 'draft'),
+      {
+        type: 'row',
+        fields: [
+          { ...moneyField('amount', { min: 1 }), admin: { description: 'Minor units. Computed from the lines when there are any.' } },
+          { name: 'currency', type: 'text', admin: { description: "The invoice's currency.", readOnly: true }, maxLength: 3 },
+        ],
+      },
+      lineItemsField(),
+      { name: 'reason', type: 'textarea' },
+      { name: 'issuedAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
+      externalIdField(access),
+    ],
+    hooks: {
+      afterChange: [settleCreditNoteInvoice(ctx)],
+      beforeChange: [prepareCreditNote(ctx)],
+      beforeDelete: [onlyDeleteDraftCreditNotes(ctx)],
+    },
+  }
+}

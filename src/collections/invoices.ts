@@ -1,0 +1,134 @@
+import type { CollectionConfig, Field } from 'payload'
+
+import type { PluginContext } from '../utilities/context.js'
+
+import { externalIdField } from '../fields/external.js'
+import { calendarDateField, currencyField, decimalField, moneyField, statusField } from '../fields/index.js'
+import { auditInvoiceStatus, defaultInvoiceFromClient, onlyDeleteDraftInvoices, prepareInvoice } from '../hooks/invoices.js'
+import { invoiceStatuses } from '../status/machines.js'
+
+const derived = { access: { create: () => false, update: () => false }, admin: { readOnly: true } } as const
+
+/** Lines of an invoice or credit note: quantity and tax rate are decimals, amounts minor units. */
+export function lineItemsField(): Field {
+  return {
+    name: 'lineItems',
+    type: 'array',
+    fields: [
+      { name: 'description', type: 'text', required: true },
+      {
+        type: 'row',
+        fields: [
+          decimalField('quantity', { defaultValue: '1', maxScale: 6, min: 0, required: true }),
+          moneyField('unitAmount', { label: 'Unit amount', required: true }),
+          decimalField('taxRate', { defaultValue: '0', description: 'Percent, e.g. 21', max: 100, maxScale: 4, min: 0, required: true }),
+          { ...moneyField('amount', { derived: true }), label: 'Line total' },
+        ],
+      },
+    ],
+    labels: { plural: 'Lines', singular: 'Line' },
+  }
+}
+
+export function taxBreakdownField(): Field {
+  return {
+    name: 'taxBreakdown',
+    type: 'array',
+    ...derived,
+    fields: [
+      { name: 'rate', type: 'text', admin: { readOnly: true } },
+      { name: 'base', type: 'number', admin: { readOnly: true } },
+      { name: 'tax', type: 'number', admin: { readOnly: true } },
+    ],
+  }
+}
+
+export function createInvoicesCollection(ctx: PluginContext): CollectionConfig {
+  const { access, options } = ctx
+  return {
+    slug: options.slugs.invoices,
+    access: access.invoices,
+    admin: {
+      defaultColumns: ['number', 'client', 'status', 'total', 'amountDue', 'dueDate'],
+      group: 'Billing',
+      useAsTitle: 'number',
+    },
+    defaultSort: '-createdAt',
+    fields: [
+      {
+        name: 'number',
+        type: 'text',
+        admin: { description: 'Given from the numbering sequence when the invoice is issued, unless set.' },
+        index: true,
+        unique: true,
+      },
+      { name: 'client', type: 'relationship', index: true, relationTo: options.slugs.clients, required: true },
+      statusField(invoiceStatuses, 'draft'),
+      {
+        type: 'row',
+        fields: [calendarDateField('issueDate'), calendarDateField('dueDate'), { name: 'paymentTerms', type: 'text' }],
+      },
+      {
+        type: 'row',
+        fields: [
+          currencyField(),
+          decimalField('exchangeRate', {
+            description: 'Rate to the base currency, as a decimal.',
+            exclusiveMin: true,
+            maxScale: 10,
+            min: 0,
+          }),
+        ],
+      },
+      lineItemsField(),
+      {
+        type: 'collapsible',
+        fields: [
+          {
+            type: 'row',
+            fields: [
+              moneyField('subtotal', { derived: true }),
+              moneyField('taxTotal', { derived: true }),
+              moneyField('total', { derived: true }),
+            ],
+          },
+          taxBreakdownField(),
+          {
+            type: 'row',
+            fields: [
+              moneyField('amountPaid', { derived: true }),
+              moneyField('amountCredited', { derived: true }),
+              moneyField('amountDue', { derived: true }),
+            ],
+          },
+        ],
+        label: 'Totals',
+      },
+      { name: 'notes', type: 'textarea' },
+      {
+        name: 'source',
+        type: 'text',
+        access: { read: access.staffField },
+        admin: { position: 'sidebar' },
+        defaultValue: 'manual',
+      },
+      externalIdField(access, false),
+      {
+        name: 'externalVersion',
+        type: 'number',
+        access: { create: access.staffField, read: access.staffField, update: access.staffField },
+        admin: { position: 'sidebar' },
+      },
+      { name: 'sentAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
+      { name: 'paidAt', type: 'date', ...derived, admin: { position: 'sidebar', readOnly: true } },
+      { name: 'voidedAt', type: 'date', ...derived, admin: { position: 'sidebar', readOnly: true } },
+    ],
+    hooks: {
+      afterChange: [auditInvoiceStatus(ctx)],
+      beforeChange: [prepareInvoice(ctx)],
+      beforeDelete: [onlyDeleteDraftInvoices(ctx)],
+      beforeValidate: [defaultInvoiceFromClient(ctx)],
+    },
+    indexes: [{ fields: ['source', 'externalId'], unique: true }],
+  }
+}

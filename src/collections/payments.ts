@@ -1,0 +1,70 @@
+import type { CollectionConfig } from 'payload'
+
+import type { PluginContext } from '../utilities/context.js'
+
+import { currencyField, moneyField, statusField } from '../fields/index.js'
+import {
+  onlyDeleteUnsettledPayments,
+  preparePayment,
+  settleAfterPaymentDelete,
+  settlePaymentInvoices,
+} from '../hooks/payments.js'
+import { paymentStatuses } from '../status/machines.js'
+
+export const paymentProviders = ['stripe', 'mollie', 'manual', 'erp'] as const
+export const paymentMethods = ['card', 'ideal', 'sepa_debit', 'bancontact', 'bank_transfer', 'cash', 'other'] as const
+
+const toOptions = (values: readonly string[]) =>
+  values.map((value) => ({ label: value.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()), value }))
+
+export function createPaymentsCollection(ctx: PluginContext): CollectionConfig {
+  const { access, options } = ctx
+  return {
+    slug: options.slugs.payments,
+    access: access.payments,
+    admin: { defaultColumns: ['client', 'amount', 'currency', 'status', 'provider', 'paidAt'], group: 'Billing' },
+    defaultSort: '-createdAt',
+    fields: [
+      { name: 'client', type: 'relationship', index: true, relationTo: options.slugs.clients, required: true },
+      { type: 'row', fields: [moneyField('amount', { min: 1, required: true }), currencyField(options.currency)] },
+      statusField(paymentStatuses, 'pending'),
+      {
+        type: 'row',
+        fields: [
+          { name: 'provider', type: 'select', defaultValue: 'manual', options: toOptions(paymentProviders), required: true },
+          { name: 'method', type: 'select', options: toOptions(paymentMethods) },
+        ],
+      },
+      {
+        name: 'providerRef',
+        type: 'text',
+        access: { create: access.staffField, read: access.staffField, update: access.staffField },
+        admin: { description: "The provider's id (Stripe PaymentIntent, Mollie payment)." },
+      },
+      {
+        name: 'allocations',
+        type: 'array',
+        admin: { description: 'Which invoices this payment settles, and how much of each.' },
+        fields: [
+          {
+            type: 'row',
+            fields: [
+              { name: 'invoice', type: 'relationship', index: true, relationTo: options.slugs.invoices, required: true },
+              moneyField('amount', { min: 1, required: true }),
+            ],
+          },
+        ],
+      },
+      moneyField('amountRefunded', { min: 0 }),
+      { name: 'paidAt', type: 'date', admin: { position: 'sidebar' } },
+      { name: 'notes', type: 'textarea' },
+    ],
+    hooks: {
+      afterChange: [settlePaymentInvoices(ctx)],
+      afterDelete: [settleAfterPaymentDelete(ctx)],
+      beforeChange: [preparePayment(ctx)],
+      beforeDelete: [onlyDeleteUnsettledPayments(ctx)],
+    },
+    indexes: [{ fields: ['provider', 'providerRef'], unique: true }],
+  }
+}

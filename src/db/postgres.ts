@@ -1,0 +1,68 @@
+import type { PayloadRequest } from 'payload'
+
+import { inArray, sql } from '@payloadcms/db-postgres/drizzle'
+
+/**
+ * The two things Payload's Local API can't express and money needs: an atomic counter and a row lock.
+ * Both run on the request's transaction, so they commit or roll back with the document they serve.
+ */
+type DrizzleTable = Record<string, unknown>
+type DrizzleAdapter = {
+  drizzle: unknown
+  name: string
+  sessions: Record<number | string, { db: unknown } | undefined>
+  tableNameMap: Map<string, string>
+  tables: Record<string, DrizzleTable>
+}
+
+function snakeCase(slug: string): string {
+  return slug.replace(/[-\s]+/g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()
+}
+
+async function connection(req: PayloadRequest) {
+  const adapter = req.payload.db as unknown as DrizzleAdapter
+  if (!adapter.tables || !adapter.sessions) {
+    throw new Error('payload-invoice-portal needs a PostgreSQL database adapter (@payloadcms/db-postgres)')
+  }
+  const transactionId = req.transactionID ? await req.transactionID : undefined
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- drizzle's generic builders are untyped here
+  const db = ((transactionId !== undefined && adapter.sessions[transactionId]?.db) || adapter.drizzle) as any
+  return { adapter, db }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- drizzle table columns
+function table(adapter: DrizzleAdapter, slug: string): any {
+  const name = adapter.tableNameMap.get(snakeCase(slug)) ?? snakeCase(slug)
+  const found = adapter.tables[name]
+  if (!found) throw new Error(`payload-invoice-portal: no table for collection "${slug}"`)
+  return found
+}
+
+/**
+ * Increments the counter `key` and returns its new value. The row stays locked until the request's
+ * transaction ends, so two documents can never get the same number, and a rolled-back document
+ * gives its number back (no gaps, as invoice numbering law in most of the EU expects).
+ */
+export async function nextCounterValue(req: PayloadRequest, sequencesSlug: string, key: string): Promise<number> {
+  const { adapter, db } = await connection(req)
+  const sequences = table(adapter, sequencesSlug)
+  const rows = await db
+    .insert(sequences)
+    .values({ key, value: 1 })
+    .onConflictDoUpdate({ set: { updatedAt: sql`now()`, value: sql`${sequences.value} + 1` }, target: sequences.key })
+    .returning({ value: sequences.value })
+  return Number(rows[0].value)
+}
+
+/**
+ * Locks the given documents' rows until the request's transaction ends, so concurrent payments or
+ * credit notes against one invoice are checked and applied one after the other.
+ */
+export async function lockRows(req: PayloadRequest, slug: string, ids: ReadonlyArray<number | string>): Promise<void> {
+  if (ids.length === 0) return
+  const { adapter, db } = await connection(req)
+  const rows = table(adapter, slug)
+  // Sorted so that two transactions locking overlapping sets always lock in the same order (no deadlock).
+  const sorted = [...new Set(ids)].sort((a, b) => String(a).localeCompare(String(b), 'en', { numeric: true }))
+  await db.select({ id: rows.id }).from(rows).where(inArray(rows.id, sorted)).orderBy(rows.id).for('update')
+}

@@ -1,0 +1,81 @@
+import type { GlobalConfig } from 'payload'
+
+import type { PluginContext } from '../utilities/context.js'
+
+import { moneyField } from '../fields/index.js'
+import { settingsSlug } from '../options.js'
+import { validateNumberPattern } from '../utilities/numberPattern.js'
+
+const patternValidate = (value: null | string | undefined) => {
+  if (!value) return true
+  return validateNumberPattern(value) ?? true
+}
+
+/** What staff tune without a deploy: branding, numbering, reminder steps, portal payment rules. */
+export function createSettingsGlobal({ access, options }: PluginContext): GlobalConfig {
+  const { branding } = options.portal
+  return {
+    slug: settingsSlug,
+    access: access.settings,
+    admin: { group: 'Billing' },
+    fields: [
+      {
+        name: 'branding',
+        type: 'group',
+        fields: [
+          { name: 'name', type: 'text', defaultValue: branding.name },
+          { name: 'logo', type: 'text', admin: { description: 'URL of the logo.' }, defaultValue: branding.logo },
+          {
+            type: 'row',
+            fields: [
+              { name: 'primaryColor', type: 'text', defaultValue: branding.primaryColor },
+              { name: 'accentColor', type: 'text' },
+            ],
+          },
+          { name: 'legalFooter', type: 'textarea', defaultValue: branding.legalFooter },
+          {
+            name: 'pdfFont',
+            type: 'select',
+            defaultValue: 'DejaVuSans',
+            options: [
+              { label: 'DejaVu Sans', value: 'DejaVuSans' },
+              { label: 'DejaVu Serif', value: 'DejaVuSerif' },
+            ],
+          },
+        ],
+      },
+      {
+        name: 'numbering',
+        type: 'group',
+        admin: { description: 'Tokens: {YYYY} {YY} {MM} and {SEQ:n}. Empty uses the plugin default.' },
+        fields: [
+          { name: 'invoicePattern', type: 'text', admin: { placeholder: options.numbering.invoice }, validate: patternValidate },
+          { name: 'creditNotePattern', type: 'text', admin: { placeholder: options.numbering.creditNote }, validate: patternValidate },
+        ],
+      },
+      {
+        name: 'reminders',
+        type: 'group',
+        fields: [
+          {
+            name: 'steps',
+            type: 'array',
+            admin: { description: 'Days relative to the due date: -3 is three days before, 7 a week after.' },
+            fields: [
+              { name: 'days', type: 'number', required: true },
+              { name: 'template', type: 'text', admin: { description: 'Template key; empty uses the default for the step.' } },
+            ],
+          },
+        ],
+      },
+      {
+        name: 'portal',
+        type: 'group',
+        fields: [
+          { name: 'allowPartialPayment', type: 'checkbox', defaultValue: false },
+          moneyField('minimumPartialAmount', { label: 'Minimum partial amount', min: 0 }),
+        ],
+      },
+    ],
+  }
+}

@@ -1,0 +1,24 @@
+export { invoicePortalPlugin } from './plugin.js'
+export { createAccess } from './access/index.js'
+export type { PortalAccess } from './access/index.js'
+export { createClientsCollection } from './collections/clients.js'
+export { createContactsCollection } from './collections/contacts.js'
+export { createCreditNotesCollection } from './collections/creditNotes.js'
+export { createDocumentsCollection } from './collections/documents.js'
+export { createInvoicesCollection } from './collections/invoices.js'
+export { createPaymentsCollection } from './collections/payments.js'
+export { createPortalEventsCollection } from './collections/portalEvents.js'
+export { createSequencesCollection } from './collections/sequences.js'
+export { createWebhookEventsCollection } from './collections/webhookEvents.js'
+export { createSettingsGlobal } from './globals/settings.js'
+export * from './money/index.js'
+export { defaultSlugs, InvoicePortalOptionError, sanitizeOptions, settingsSlug } from './options.js'
+export type {
+  CollectionOptions,
+  CollectionOverride,
+  InvoicePortalCollection,
+  InvoicePortalPluginOptions,
+  PortalBranding,
+  SanitizedOptions,
+} from './options.js'
+export * from './status/machines.js'

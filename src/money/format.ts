@@ -1,0 +1,30 @@
+import { currencyExponent } from './currencies.js'
+import { divideRoundHalfAwayFromZero, parseDecimal } from './decimal.js'
+
+/** Formats minor units for people, e.g. 123456 EUR in nl-NL → "€ 1.234,56". */
+export function formatMoney(amount: number, currency: string, locale = 'en'): string {
+  const exponent = currencyExponent(currency)
+  const format = new Intl.NumberFormat(locale, {
+    currency,
+    maximumFractionDigits: exponent,
+    minimumFractionDigits: exponent,
+    style: 'currency',
+  })
+  // Format the exact decimal string so large amounts never pass through float division.
+  const negative = amount < 0
+  const digits = Math.abs(amount).toString().padStart(exponent + 1, '0')
+  const text = exponent ? `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}` : digits
+  return format.format(`${negative ? '-' : ''}${text}` as unknown as number)
+}
+
+/** Converts a major-unit decimal ("12.345" BHD) to minor units (12345), rounding half away from zero. */
+export function toMinorUnits(major: number | string, currency: string): number {
+  const decimal = parseDecimal(major)
+  if (!decimal) throw new RangeError('Amount must be a decimal number')
+  const exponent = currencyExponent(currency)
+  const scaled =
+    decimal.scale <= exponent
+      ? decimal.units * 10n ** BigInt(exponent - decimal.scale)
+      : divideRoundHalfAwayFromZero(decimal.units, 10n ** BigInt(decimal.scale - exponent))
+  return Number(scaled)
+}

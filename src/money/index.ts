@@ -1,0 +1,7 @@
+export { currencyCodes, currencyExponent, isCurrency } from './currencies.js'
+export { canonicalDecimal, parseDecimal } from './decimal.js'
+export { formatMoney, toMinorUnits } from './format.js'
+export { invoiceBalance, settledAllocations, SETTLED_PAYMENT_STATUSES } from './balance.js'
+export type { AllocatedPayment, InvoiceBalance } from './balance.js'
+export { computeTotals, lineTotal, linesAreComputable } from './totals.js'
+export type { DocumentTotals, LineAmounts, TaxBreakdownRow } from './totals.js'

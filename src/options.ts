@@ -1,0 +1,236 @@
+import type { CollectionConfig, PayloadRequest } from 'payload'
+
+import { isCurrency } from './money/currencies.js'
+import { validateNumberPattern } from './utilities/numberPattern.js'
+
+/** Receives the plugin's collection and returns the one to use (add fields, hooks, admin options). */
+export type CollectionOverride = (args: { defaultCollection: CollectionConfig }) => CollectionConfig
+
+/** The plugin's collections, by the key used in options (their default slugs are in `defaultSlugs`). */
+export type InvoicePortalCollection =
+  | 'clients'
+  | 'contacts'
+  | 'creditNotes'
+  | 'documents'
+  | 'invoices'
+  | 'payments'
+  | 'portalEvents'
+  | 'sequences'
+  | 'webhookEvents'
+
+export const defaultSlugs: Record<InvoicePortalCollection, string> = {
+  clients: 'clients',
+  contacts: 'contacts',
+  creditNotes: 'credit-notes',
+  documents: 'documents',
+  invoices: 'invoices',
+  payments: 'payments',
+  portalEvents: 'portal-events',
+  sequences: 'invoice-portal-sequences',
+  webhookEvents: 'webhook-events',
+}
+
+export const settingsSlug = 'invoice-portal-settings'
+
+export type CollectionOptions = {
+  /** Replaces the collection produced by the plugin; receives it as `defaultCollection`. */
+  override?: CollectionOverride
+  /** Slug to use instead of the default; relationships follow it. */
+  slug?: string
+}
+
+export type PortalBranding = {
+  /** Legal text printed at the foot of the portal and of PDFs (company number, VAT id, address). */
+  legalFooter?: string
+  /** URL or path of the logo shown in the portal and on PDFs. */
+  logo?: string
+  /** Name shown in the portal header and on PDFs. @default the host's admin title or "Billing" */
+  name?: string
+  /** Brand colour as a CSS hex colour (#1d4ed8). @default '#1d4ed8' */
+  primaryColor?: string
+}
+
+export type InvoicePortalPluginOptions = {
+  /**
+   * Narrows who counts as staff among the host's admin users (`admin.user` collection).
+   * Staff have full access to the plugin's collections; everyone else in that collection gets none.
+   * @default every user of the admin user collection is staff
+   */
+  access?: {
+    isStaff?: (args: { req: PayloadRequest }) => boolean
+  }
+  /** Per-collection slug and override, keyed by collection. */
+  collections?: Partial<Record<InvoicePortalCollection, CollectionOptions>>
+  /** Default ISO 4217 currency of new clients and invoices. @default 'EUR' */
+  currency?: string
+  /**
+   * Keeps every collection and field (so the database schema and migrations stay stable) but mounts
+   * no endpoints, hooks with side effects, jobs or portal.
+   * @default false
+   */
+  disabled?: boolean
+  /** Upload options of the `documents` collection. */
+  documents?: {
+    /** Directory where uploaded files are stored. @default '<cwd>/invoice-portal-documents' */
+    staticDir?: string
+  }
+  /**
+   * Default numbering patterns, used until staff change them in the settings global.
+   * Tokens: `{YYYY}`, `{YY}`, `{MM}` (from the issue date) and `{SEQ:n}` (the counter, zero-padded to n
+   * digits). The counter restarts whenever the text around it changes, e.g. every year with `{YYYY}`.
+   */
+  numbering?: {
+    /** @default 'CN-{YYYY}-{SEQ:5}' */
+    creditNote?: string
+    /** @default 'INV-{YYYY}-{SEQ:5}' */
+    invoice?: string
+  }
+  /** The client portal. */
+  portal?: {
+    branding?: PortalBranding
+    /** Path the host mounts the portal at. @default '/portal' */
+    route?: string
+  }
+}
+
+export type SanitizedOptions = {
+  currency: string
+  disabled: boolean
+  documentsStaticDir: string | undefined
+  isStaff: (args: { req: PayloadRequest }) => boolean
+  numbering: { creditNote: string; invoice: string }
+  overrides: Partial<Record<InvoicePortalCollection, CollectionOverride>>
+  portal: { branding: Required<Pick<PortalBranding, 'primaryColor'>> & PortalBranding; route: string }
+  slugs: Record<InvoicePortalCollection, string>
+  /** Slug of the host's admin user collection: its users are staff. */
+  staffSlug: string
+}
+
+export class InvoicePortalOptionError extends Error {
+  constructor(option: string, problem: string) {
+    super(`payload-invoice-portal: option "${option}" ${problem}`)
+    this.name = 'InvoicePortalOptionError'
+  }
+}
+
+const KNOWN_OPTIONS = ['access', 'collections', 'currency', 'disabled', 'documents', 'numbering', 'portal']
+const SLUG_PATTERN = /^[a-z][a-z0-9-]*$/
+
+function assertKnownKeys(value: object, known: readonly string[], path: string) {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new InvoicePortalOptionError(`${path}${key}`, `is not a known option (known: ${known.join(', ')})`)
+    }
+  }
+}
+
+function assertObject(value: unknown, option: string): asserts value is Record<string, unknown> | undefined {
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw new InvoicePortalOptionError(option, 'must be an object')
+  }
+}
+
+/** Fills defaults and rejects wrong options at start-up with a message that names the option. */
+export function sanitizeOptions(
+  options: InvoicePortalPluginOptions | undefined,
+  host: { adminUserSlug: string; existingSlugs: readonly string[] },
+): SanitizedOptions {
+  const input = options ?? {}
+  assertObject(input, '(options)')
+  assertKnownKeys(input, KNOWN_OPTIONS, '')
+
+  const currency = input.currency ?? 'EUR'
+  if (!isCurrency(currency)) {
+    throw new InvoicePortalOptionError('currency', `must be an ISO 4217 currency code such as "EUR", got ${JSON.stringify(currency)}`)
+  }
+  if (input.disabled !== undefined && typeof input.disabled !== 'boolean') {
+    throw new InvoicePortalOptionError('disabled', 'must be true or false')
+  }
+
+  assertObject(input.access, 'access')
+  if (input.access) assertKnownKeys(input.access, ['isStaff'], 'access.')
+  const isStaffOption = input.access?.isStaff
+  if (isStaffOption !== undefined && typeof isStaffOption !== 'function') {
+    throw new InvoicePortalOptionError('access.isStaff', 'must be a function ({ req }) => boolean')
+  }
+
+  assertObject(input.collections, 'collections')
+  const slugs = { ...defaultSlugs }
+  const overrides: SanitizedOptions['overrides'] = {}
+  for (const [key, value] of Object.entries(input.collections ?? {})) {
+    if (!(key in defaultSlugs)) {
+      throw new InvoicePortalOptionError(`collections.${key}`, `is not a plugin collection (known: ${Object.keys(defaultSlugs).join(', ')})`)
+    }
+    assertObject(value, `collections.${key}`)
+    if (!value) continue
+    assertKnownKeys(value, ['override', 'slug'], `collections.${key}.`)
+    const collection = key as InvoicePortalCollection
+    if (value.slug !== undefined) {
+      if (typeof value.slug !== 'string' || !SLUG_PATTERN.test(value.slug)) {
+        throw new InvoicePortalOptionError(`collections.${key}.slug`, 'must be lower-case letters, digits and dashes, starting with a letter')
+      }
+      slugs[collection] = value.slug
+    }
+    if (value.override !== undefined) {
+      if (typeof value.override !== 'function') {
+        throw new InvoicePortalOptionError(`collections.${key}.override`, 'must be a function ({ defaultCollection }) => CollectionConfig')
+      }
+      overrides[collection] = value.override as CollectionOverride
+    }
+  }
+  const slugValues = Object.values(slugs)
+  for (const [key, slug] of Object.entries(slugs)) {
+    if (slugValues.indexOf(slug) !== slugValues.lastIndexOf(slug)) {
+      throw new InvoicePortalOptionError(`collections.${key}.slug`, `"${slug}" is used by two plugin collections`)
+    }
+    if (host.existingSlugs.includes(slug)) {
+      throw new InvoicePortalOptionError(`collections.${key}.slug`, `"${slug}" is already a collection of the host; rename one of them`)
+    }
+  }
+
+  assertObject(input.numbering, 'numbering')
+  if (input.numbering) assertKnownKeys(input.numbering, ['creditNote', 'invoice'], 'numbering.')
+  const numbering = {
+    creditNote: input.numbering?.creditNote ?? 'CN-{YYYY}-{SEQ:5}',
+    invoice: input.numbering?.invoice ?? 'INV-{YYYY}-{SEQ:5}',
+  }
+  for (const [key, pattern] of Object.entries(numbering)) {
+    const problem = validateNumberPattern(pattern)
+    if (problem) throw new InvoicePortalOptionError(`numbering.${key}`, problem)
+  }
+
+  assertObject(input.documents, 'documents')
+  if (input.documents) assertKnownKeys(input.documents, ['staticDir'], 'documents.')
+  const staticDir = input.documents?.staticDir
+  if (staticDir !== undefined && (typeof staticDir !== 'string' || !staticDir)) {
+    throw new InvoicePortalOptionError('documents.staticDir', 'must be a non-empty directory path')
+  }
+
+  assertObject(input.portal, 'portal')
+  if (input.portal) assertKnownKeys(input.portal, ['branding', 'route'], 'portal.')
+  const route = input.portal?.route ?? '/portal'
+  if (typeof route !== 'string' || !/^\/[a-z0-9\-_/]*$/i.test(route) || route.endsWith('/') && route !== '/') {
+    throw new InvoicePortalOptionError('portal.route', `must be a path such as "/portal", got ${JSON.stringify(route)}`)
+  }
+  const branding = input.portal?.branding ?? {}
+  assertObject(branding, 'portal.branding')
+  assertKnownKeys(branding, ['legalFooter', 'logo', 'name', 'primaryColor'], 'portal.branding.')
+  const primaryColor = branding.primaryColor ?? '#1d4ed8'
+  if (!/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(primaryColor)) {
+    throw new InvoicePortalOptionError('portal.branding.primaryColor', `must be a hex colour such as "#1d4ed8", got ${JSON.stringify(primaryColor)}`)
+  }
+
+  const staffSlug = host.adminUserSlug
+  return {
+    currency,
+    disabled: input.disabled ?? false,
+    documentsStaticDir: staticDir,
+    isStaff: ({ req }) =>
+      req.user?.collection === staffSlug && (isStaffOption ? Boolean(isStaffOption({ req })) : true),
+    numbering,
+    overrides,
+    portal: { branding: { ...branding, primaryColor }, route },
+    slugs,
+    staffSlug,
+  }
+}

@@ -1,0 +1,97 @@
+import type { Access, CollectionConfig, Config } from 'payload'
+
+import type { PluginContext } from './utilities/context.js'
+
+import { createAccess } from './access/index.js'
+import { createClientsCollection } from './collections/clients.js'
+import { createContactsCollection } from './collections/contacts.js'
+import { createCreditNotesCollection } from './collections/creditNotes.js'
+import { createDocumentsCollection } from './collections/documents.js'
+import { createInvoicesCollection } from './collections/invoices.js'
+import { createPaymentsCollection } from './collections/payments.js'
+import { createPortalEventsCollection } from './collections/portalEvents.js'
+import { createSequencesCollection } from './collections/sequences.js'
+import { createWebhookEventsCollection } from './collections/webhookEvents.js'
+import { createSettingsGlobal } from './globals/settings.js'
+import { type InvoicePortalCollection, type InvoicePortalPluginOptions, sanitizeOptions } from './options.js'
+
+const factories: Record<InvoicePortalCollection, (ctx: PluginContext) => CollectionConfig> = {
+  clients: createClientsCollection,
+  contacts: createContactsCollection,
+  creditNotes: createCreditNotesCollection,
+  documents: createDocumentsCollection,
+  invoices: createInvoicesCollection,
+  payments: createPaymentsCollection,
+  portalEvents: createPortalEventsCollection,
+  sequences: createSequencesCollection,
+  webhookEvents: createWebhookEventsCollection,
+}
+
+const accessOperations = ['create', 'read', 'update', 'delete', 'readVersions', 'unlock'] as const
+
+/**
+ * Adds a client billing portal to a Payload app: the billing collections with row-level access, money
+ * and status rules, and (unless `disabled`) the endpoints, jobs and portal.
+ */
+export const invoicePortalPlugin =
+  (pluginOptions: InvoicePortalPluginOptions = {}) =>
+  (incomingConfig: Config): Config => {
+    const config: Config = { ...incomingConfig }
+    const hostCollections = config.collections ?? []
+    const adminUserSlug = config.admin?.user ?? hostCollections.find((collection) => collection.auth)?.slug ?? 'users'
+    const options = sanitizeOptions(pluginOptions, {
+      adminUserSlug,
+      existingSlugs: hostCollections.map((collection) => collection.slug),
+    })
+    const access = createAccess(options)
+    const ctx: PluginContext = { access, options }
+
+    const pluginCollections = (Object.keys(factories) as InvoicePortalCollection[]).map((key) => {
+      const defaultCollection = factories[key](ctx)
+      const override = options.overrides[key]
+      const collection = override ? override({ defaultCollection }) : defaultCollection
+      if (collection.slug !== options.slugs[key]) {
+        throw new Error(
+          `payload-invoice-portal: the override of "${key}" changed its slug to "${collection.slug}"; use collections.${key}.slug instead so relationships follow it`,
+        )
+      }
+      return collection
+    })
+
+    // Portal contacts are logged-in users too, and Payload 3's default access lets any logged-in user in.
+    // Close the host's collections and globals to contacts wherever the host left access at its default,
+    // and always close the admin user collection to them.
+    const closeToContacts = <T extends { access?: Record<string, unknown> }>(entity: T, always: boolean): T => {
+      const hostAccess = { ...(entity.access ?? {}) } as Record<string, Access | undefined>
+      for (const operation of accessOperations) {
+        if (always || hostAccess[operation] === undefined) {
+          hostAccess[operation] = access.denyContacts(hostAccess[operation], ({ req }) => Boolean(req.user))
+        }
+      }
+      return { ...entity, access: hostAccess }
+    }
+    config.collections = [
+      ...hostCollections.map((collection) => closeToContacts(collection, collection.slug === adminUserSlug)),
+      ...pluginCollections,
+    ]
+    config.globals = [
+      ...(config.globals ?? []).map((global) => closeToContacts(global as never, false)),
+      createSettingsGlobal(ctx),
+    ]
+
+    const hostJobsAccess = config.jobs?.access
+    config.jobs = {
+      ...config.jobs,
+      access: {
+        ...hostJobsAccess,
+        cancel: access.denyContacts(hostJobsAccess?.cancel as Access | undefined) as never,
+        queue: access.denyContacts(hostJobsAccess?.queue as Access | undefined) as never,
+        run: access.denyContacts(hostJobsAccess?.run as Access | undefined) as never,
+      },
+    }
+
+    // Everything above keeps the schema stable; what follows is behaviour that `disabled` switches off.
+    if (options.disabled) return config
+
+    return config
+  }

@@ -1,0 +1,24 @@
+import type { PortalAccess } from '../access/index.js'
+import type { SanitizedOptions } from '../options.js'
+
+/** What every collection factory and hook needs: the sanitized options and the access rules. */
+export type PluginContext = {
+  access: PortalAccess
+  options: SanitizedOptions
+}
+
+/** Flags passed through Payload's hook `context`, namespaced so no other plugin's flag collides. */
+export const CONTEXT_KEY = 'invoicePortal'
+
+export type HookFlags = {
+  /** The write is the plugin recomputing an invoice from its payments and credit notes. */
+  settlement?: boolean
+}
+
+export function hookFlags(context: Record<string, unknown> | undefined): HookFlags {
+  return ((context?.[CONTEXT_KEY] as HookFlags | undefined) ?? {})
+}
+
+export function withFlags(context: Record<string, unknown> | undefined, flags: HookFlags): Record<string, unknown> {
+  return { ...context, [CONTEXT_KEY]: { ...hookFlags(context), ...flags } }
+}

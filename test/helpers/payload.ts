@@ -1,0 +1,29 @@
+import { getPayload, type Payload } from 'payload'
+
+import type { InvoicePortalPluginOptions } from '../../src/options.js'
+
+import { createDevConfig } from '../../dev/config.js'
+import { createTestDatabase, databaseUri, dropTestDatabase } from './db.js'
+
+export type TestApp = {
+  config: ReturnType<typeof createDevConfig>
+  payload: Payload
+  stop: () => Promise<void>
+}
+
+/** The dev host app on a fresh database of its own, without demo data unless asked. */
+export async function startTestApp(options: { plugin?: InvoicePortalPluginOptions; seed?: boolean } = {}): Promise<TestApp> {
+  const name = await createTestDatabase()
+  const config = createDevConfig({ databaseUri: databaseUri(name), plugin: options.plugin, seed: options.seed ?? false })
+  const payload = await getPayload({ config })
+  return {
+    config,
+    payload,
+    stop: async () => {
+      // Connections still closing when the database is dropped report an error; it is expected here.
+      ;(payload.db as unknown as { pool?: { on: (event: string, listener: () => void) => void } }).pool?.on('error', () => {})
+      await payload.destroy()
+      await dropTestDatabase(name)
+    },
+  }
+}

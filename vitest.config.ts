@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  resolve: { tsconfigPaths: true },
+  test: {
+    // Each file gets its own database (test/helpers/db.ts), so files may run side by side.
+    environment: 'node',
+    hookTimeout: 120_000,
+    include: ['src/**/*.spec.ts', 'test/**/*.int.spec.ts'],
+    maxWorkers: 2,
+    pool: 'forks',
+    testTimeout: 60_000,
+  },
+})
