@@ -16,7 +16,7 @@ const day = (offset: number) => {
 }
 
 /** A one-page PDF, so the demo documents are real files a browser can open. */
-function tinyPdf(text: string): Buffer {
+export function tinyPdf(text: string): Buffer {
   const stream = `BT /F1 18 Tf 72 720 Td (${text.replace(/[()\\]/g, '')}) Tj ET`
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
