@@ -5,7 +5,7 @@ import type { PluginContext } from '../utilities/context.js'
 import { relationId } from '../access/index.js'
 import { normalizeCalendarDate } from '../fields/index.js'
 import { invoiceBalance } from '../money/balance.js'
-import { canonicalDecimal } from '../money/decimal.js'
+import { canonicalDecimal, parseDecimal } from '../money/decimal.js'
 import { computeTotals, type LineAmounts, linesAreComputable } from '../money/totals.js'
 import {
   calendarDay,
@@ -120,8 +120,9 @@ export const prepareInvoice =
     }
 
     const lines = next.lineItems ?? []
-    // Unparseable lines are left for field validation, which names the bad field in its 400.
-    if (!linesAreComputable(lines)) return data
+    // Lines that break a field rule are left to field validation, which runs after this hook and
+    // names the bad field in its 400.
+    if (!linesAreComputable(lines) || lines.some((line) => parseDecimal(line.quantity)!.units < 0n)) return data
     const totals = computeTotals(lines)
     const issuing = status !== 'draft' && (from === null || from === 'draft')
     if (issuing) {
