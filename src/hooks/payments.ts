@@ -47,6 +47,9 @@ export const preparePayment =
     }
 
     const amount = next.amount ?? 0
+    // Amounts that break a field rule are left to field validation, which runs after this hook.
+    const amounts = [amount, next.amountRefunded ?? 0, ...next.allocations.map((allocation) => allocation.amount)]
+    if (!amounts.every((value) => Number.isSafeInteger(value) && value >= 0) || amount < 1) return data
     const refunded = next.amountRefunded ?? 0
     if (refunded > amount) {
       throw fieldError(slug, 'amountRefunded', `The refunded amount (${refunded}) exceeds the payment (${amount}).`)
