@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+
+import { InvoicePortalOptionError, sanitizeOptions } from './options.js'
+
+const host = { adminUserSlug: 'users', existingSlugs: ['users', 'posts'] }
+
+describe('sanitizeOptions', () => {
+  it('fills every default', () => {
+    const options = sanitizeOptions(undefined, host)
+    expect(options).toMatchObject({
+      currency: 'EUR',
+      disabled: false,
+      numbering: { creditNote: 'CN-{YYYY}-{SEQ:5}', invoice: 'INV-{YYYY}-{SEQ:5}' },
+      portal: { branding: { primaryColor: '#1d4ed8' }, route: '/portal' },
+      slugs: { clients: 'clients', creditNotes: 'credit-notes', invoices: 'invoices', portalEvents: 'portal-events' },
+      staffSlug: 'users',
+    })
+  })
+
+  it('staff are the admin users, narrowed by access.isStaff', () => {
+    const req = (collection: string, role?: string) => ({ req: { user: { collection, id: 1, role } } }) as never
+    const all = sanitizeOptions({}, host)
+    expect(all.isStaff(req('users'))).toBe(true)
+    expect(all.isStaff(req('contacts'))).toBe(false)
+    const narrowed = sanitizeOptions({ access: { isStaff: ({ req }) => (req.user as { role?: string }).role === 'billing' } }, host)
+    expect(narrowed.isStaff(req('users', 'billing'))).toBe(true)
+    expect(narrowed.isStaff(req('users', 'editor'))).toBe(false)
+  })
+
+  const bad: Array<[string, unknown, RegExp]> = [
+    ['unknown top-level option', { curency: 'EUR' }, /option "curency" is not a known option/],
+    ['unknown currency', { currency: 'EURO' }, /option "currency" must be an ISO 4217 currency code/],
+    ['non-boolean disabled', { disabled: 'yes' }, /option "disabled" must be true or false/],
+    ['unknown collection', { collections: { bills: { slug: 'x' } } }, /option "collections\.bills" is not a plugin collection/],
+    ['bad slug', { collections: { invoices: { slug: 'Invoices!' } } }, /option "collections\.invoices\.slug" must be lower-case/],
+    ['slug taken by the host', { collections: { invoices: { slug: 'posts' } } }, /"collections\.invoices\.slug" "posts" is already a collection of the host/],
+    ['two plugin collections on one slug', { collections: { invoices: { slug: 'bills' }, payments: { slug: 'bills' } } }, /"bills" is used by two plugin collections/],
+    ['override that is not a function', { collections: { invoices: { override: {} } } }, /"collections\.invoices\.override" must be a function/],
+    ['unknown collection option', { collections: { invoices: { slugg: 'x' } } }, /"collections\.invoices\.slugg" is not a known option/],
+    ['pattern without counter', { numbering: { invoice: 'INV-{YYYY}' } }, /"numbering\.invoice" must contain \{SEQ\}/],
+    ['pattern with unknown token', { numbering: { creditNote: 'CN-{DD}-{SEQ}' } }, /"numbering\.creditNote" has an unknown token/],
+    ['portal route without slash', { portal: { route: 'portal' } }, /"portal\.route" must be a path/],
+    ['bad colour', { portal: { branding: { primaryColor: 'blue' } } }, /"portal\.branding\.primaryColor" must be a hex colour/],
+    ['isStaff not a function', { access: { isStaff: true } }, /"access\.isStaff" must be a function/],
+    ['documents.staticDir empty', { documents: { staticDir: '' } }, /"documents\.staticDir" must be a non-empty/],
+  ]
+  for (const [name, options, message] of bad) {
+    it(`rejects ${name} with a message naming the option`, () => {
+      expect(() => sanitizeOptions(options as never, host)).toThrow(InvoicePortalOptionError)
+      expect(() => sanitizeOptions(options as never, host)).toThrow(message)
+    })
+  }
+})
