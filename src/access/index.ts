@@ -15,13 +15,15 @@ import type { InvoicePortalCollection, SanitizedOptions } from '../options.js'
  */
 type ContactScope = (ctx: { clientId: number | string; contactId: number | string }) => Where
 
+const all = (...conditions: Where[]): Where => ({ and: conditions })
+
 /** What a contact may read, per collection. A collection absent here is closed to contacts. */
 const contactVisibility: Partial<Record<InvoicePortalCollection, ContactScope>> = {
   clients: ({ clientId }) => ({ id: { equals: clientId } }),
   contacts: ({ contactId }) => ({ id: { equals: contactId } }),
-  creditNotes: ({ clientId }) => ({ and: [{ client: { equals: clientId } }, { status: { not_equals: 'draft' } }] }),
-  documents: ({ clientId }) => ({ and: [{ client: { equals: clientId } }, { visibleToClient: { equals: true } }] }),
-  invoices: ({ clientId }) => ({ and: [{ client: { equals: clientId } }, { status: { not_equals: 'draft' } }] }),
+  creditNotes: ({ clientId }) => all({ client: { equals: clientId } }, { status: { not_equals: 'draft' } }),
+  documents: ({ clientId }) => all({ client: { equals: clientId } }, { visibleToClient: { equals: true } }),
+  invoices: ({ clientId }) => all({ client: { equals: clientId } }, { status: { not_equals: 'draft' } }),
   payments: ({ clientId }) => ({ client: { equals: clientId } }),
   portalEvents: ({ clientId }) => ({ client: { equals: clientId } }),
 }

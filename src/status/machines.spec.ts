@@ -20,7 +20,7 @@ function everyPair<S extends string>(statuses: readonly S[], allowed: string[], 
       it(`${from} → ${to}: ${expected ? 'allowed' : 'rejected'}`, () => {
         const result = check(from, to)
         expect(result.allowed).toBe(expected)
-        if (!result.allowed) expect((result as { message: string }).message).toMatch(/can't move from/)
+        if (!result.allowed) expect((result as unknown as { message: string }).message).toMatch(/can't move from/)
       })
     }
   }
