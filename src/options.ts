@@ -64,8 +64,8 @@ export type InvoicePortalPluginOptions = {
   /** Default ISO 4217 currency of new clients and invoices. @default 'EUR' */
   currency?: string
   /**
-   * Keeps every collection and field (so the database schema and migrations stay stable) but mounts
-   * no endpoints, hooks with side effects, jobs or portal.
+   * Keeps every collection and field, with their money and status rules (so the database schema and
+   * migrations stay stable and data stays correct), but mounts no endpoints, jobs or portal.
    * @default false
    */
   disabled?: boolean
