@@ -3,6 +3,7 @@ import { divideRoundHalfAwayFromZero, parseDecimal } from './decimal.js'
 
 /** Formats minor units for people, e.g. 123456 EUR in nl-NL → "€ 1.234,56". */
 export function formatMoney(amount: number, currency: string, locale = 'en'): string {
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`Amount ${amount} is not an integer number of minor units`)
   const exponent = currencyExponent(currency)
   const format = new Intl.NumberFormat(locale, {
     currency,
@@ -26,5 +27,8 @@ export function toMinorUnits(major: number | string, currency: string): number {
     decimal.scale <= exponent
       ? decimal.units * 10n ** BigInt(exponent - decimal.scale)
       : divideRoundHalfAwayFromZero(decimal.units, 10n ** BigInt(decimal.scale - exponent))
+  if (scaled > BigInt(Number.MAX_SAFE_INTEGER) || scaled < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new RangeError('Amount is too large to be represented exactly')
+  }
   return Number(scaled)
 }

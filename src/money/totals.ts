@@ -48,6 +48,7 @@ export function linesAreComputable(lines: readonly Partial<LineAmounts>[]): line
 /** quantity × unitAmount rounded half away from zero to the minor unit. */
 export function lineTotal(line: LineAmounts): number {
   const quantity = requireDecimal(line.quantity, 'quantity')
+  if (!Number.isSafeInteger(line.unitAmount)) throw new RangeError('unitAmount must be a safe integer of minor units')
   return toSafeNumber(multiplyRounded(BigInt(line.unitAmount), quantity), 'Line total')
 }
 
@@ -69,13 +70,14 @@ export function computeTotals(lines: readonly LineAmounts[]): DocumentTotals {
       const tax = divideRoundHalfAwayFromZero(base * decimal.units, 100n * 10n ** BigInt(decimal.scale))
       return { base: toSafeNumber(base, 'Tax base'), rate, tax: toSafeNumber(tax, 'Tax') }
     })
-  const subtotal = lineTotals.reduce((sum, amount) => sum + amount, 0)
-  const taxTotal = taxBreakdown.reduce((sum, row) => sum + row.tax, 0)
+  // Summed as BigInt: a float running sum can pass MAX_SAFE_INTEGER and come back rounded.
+  const subtotal = lineTotals.reduce((sum, amount) => sum + BigInt(amount), 0n)
+  const taxTotal = taxBreakdown.reduce((sum, row) => sum + BigInt(row.tax), 0n)
   return {
     lineTotals,
-    subtotal: toSafeNumber(BigInt(subtotal), 'Subtotal'),
+    subtotal: toSafeNumber(subtotal, 'Subtotal'),
     taxBreakdown,
-    taxTotal,
-    total: toSafeNumber(BigInt(subtotal) + BigInt(taxTotal), 'Total'),
+    taxTotal: toSafeNumber(taxTotal, 'Tax total'),
+    total: toSafeNumber(subtotal + taxTotal, 'Total'),
   }
 }
