@@ -4,7 +4,8 @@ import type { PluginContext } from '../utilities/context.js'
 
 import { externalIdField } from '../fields/external.js'
 import { moneyField, statusField } from '../fields/index.js'
-import { onlyDeleteDraftCreditNotes, prepareCreditNote, settleCreditNoteInvoice } from '../hooks/creditNotes.js'
+import { prepareCreditNote, settleCreditNoteInvoice } from '../hooks/creditNotes.js'
+import { allowDeleteOnlyWhen } from '../hooks/deleteGuard.js'
 import { creditNoteStatuses } from '../status/machines.js'
 import { lineItemsField } from './invoices.js'
 
@@ -41,7 +42,7 @@ export function createCreditNotesCollection(ctx: PluginContext): CollectionConfi
     hooks: {
       afterChange: [settleCreditNoteInvoice(ctx)],
       beforeChange: [prepareCreditNote(ctx)],
-      beforeDelete: [onlyDeleteDraftCreditNotes(ctx)],
+      beforeDelete: [allowDeleteOnlyWhen(options.slugs.creditNotes, 'Credit note', ['draft'], 'Void it instead.')],
     },
   }
 }

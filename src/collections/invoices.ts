@@ -4,7 +4,8 @@ import type { PluginContext } from '../utilities/context.js'
 
 import { externalIdField } from '../fields/external.js'
 import { calendarDateField, currencyField, decimalField, moneyField, statusField } from '../fields/index.js'
-import { auditInvoiceStatus, defaultInvoiceFromClient, onlyDeleteDraftInvoices, prepareInvoice } from '../hooks/invoices.js'
+import { allowDeleteOnlyWhen } from '../hooks/deleteGuard.js'
+import { auditInvoiceStatus, defaultInvoiceFromClient, prepareInvoice } from '../hooks/invoices.js'
 import { invoiceStatuses } from '../status/machines.js'
 
 const derived = { access: { create: () => false, update: () => false }, admin: { readOnly: true } } as const
@@ -126,7 +127,7 @@ export function createInvoicesCollection(ctx: PluginContext): CollectionConfig {
     hooks: {
       afterChange: [auditInvoiceStatus(ctx)],
       beforeChange: [prepareInvoice(ctx)],
-      beforeDelete: [onlyDeleteDraftInvoices(ctx)],
+      beforeDelete: [allowDeleteOnlyWhen(options.slugs.invoices, 'Invoice', ['draft'], 'Void it instead.')],
       beforeValidate: [defaultInvoiceFromClient(ctx)],
     },
     indexes: [{ fields: ['source', 'externalId'], unique: true }],

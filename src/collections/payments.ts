@@ -3,12 +3,8 @@ import type { CollectionConfig } from 'payload'
 import type { PluginContext } from '../utilities/context.js'
 
 import { currencyField, moneyField, statusField } from '../fields/index.js'
-import {
-  onlyDeleteUnsettledPayments,
-  preparePayment,
-  settleAfterPaymentDelete,
-  settlePaymentInvoices,
-} from '../hooks/payments.js'
+import { allowDeleteOnlyWhen } from '../hooks/deleteGuard.js'
+import { preparePayment, settleAfterPaymentDelete, settlePaymentInvoices } from '../hooks/payments.js'
 import { paymentStatuses } from '../status/machines.js'
 
 export const paymentProviders = ['stripe', 'mollie', 'manual', 'erp'] as const
@@ -63,7 +59,7 @@ export function createPaymentsCollection(ctx: PluginContext): CollectionConfig {
       afterChange: [settlePaymentInvoices(ctx)],
       afterDelete: [settleAfterPaymentDelete(ctx)],
       beforeChange: [preparePayment(ctx)],
-      beforeDelete: [onlyDeleteUnsettledPayments(ctx)],
+      beforeDelete: [allowDeleteOnlyWhen(options.slugs.payments, 'Payment', ['pending', 'failed', 'canceled'], 'Refund it instead.')],
     },
     indexes: [{ fields: ['provider', 'providerRef'], unique: true }],
   }

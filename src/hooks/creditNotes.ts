@@ -1,4 +1,4 @@
-import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, CollectionBeforeDeleteHook } from 'payload'
+import type { CollectionAfterChangeHook, CollectionBeforeChangeHook } from 'payload'
 
 import type { PluginContext } from '../utilities/context.js'
 
@@ -119,13 +119,4 @@ export const settleCreditNoteInvoice =
       type: 'credit_note_status_changed',
     })
     return doc
-  }
-
-export const onlyDeleteDraftCreditNotes =
-  (ctx: PluginContext): CollectionBeforeDeleteHook =>
-  async ({ id, req }) => {
-    const note = (await req.payload.findByID({ collection: ctx.options.slugs.creditNotes, depth: 0, id, req })) as CreditNoteData
-    if (note.status !== 'draft') {
-      throw fieldError(ctx.options.slugs.creditNotes, 'status', `Credit note ${note.number ?? id} is ${note.status}: only drafts can be deleted. Void it instead.`)
-    }
   }

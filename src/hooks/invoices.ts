@@ -1,4 +1,4 @@
-import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, CollectionBeforeDeleteHook, CollectionBeforeValidateHook } from 'payload'
+import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, CollectionBeforeValidateHook } from 'payload'
 
 import type { PluginContext } from '../utilities/context.js'
 
@@ -42,7 +42,7 @@ type InvoiceData = {
 }
 
 /** Fields that can't change once an invoice is issued; a credit note corrects them instead. */
-const lockedFields = ['lineItems', 'currency', 'client', 'issueDate', 'exchangeRate'] as const
+const lockedFields = ['lineItems', 'currency', 'client', 'issueDate', 'exchangeRate', 'number'] as const
 
 const lineKey = (line: Partial<LineAmounts & { description?: string }>) =>
   JSON.stringify([
@@ -175,14 +175,4 @@ export const auditInvoiceStatus =
       type: 'invoice_status_changed',
     })
     return doc
-  }
-
-/** Issued invoices are records of account: they are voided, never deleted. */
-export const onlyDeleteDraftInvoices =
-  (ctx: PluginContext): CollectionBeforeDeleteHook =>
-  async ({ id, req }) => {
-    const invoice = (await req.payload.findByID({ collection: ctx.options.slugs.invoices, depth: 0, id, req })) as InvoiceData
-    if (invoice.status !== 'draft') {
-      throw fieldError(ctx.options.slugs.invoices, 'status', `Invoice ${invoice.number ?? id} is ${invoice.status}: only drafts can be deleted. Void it instead.`)
-    }
   }

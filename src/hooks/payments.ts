@@ -1,4 +1,4 @@
-import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, CollectionBeforeChangeHook, CollectionBeforeDeleteHook, PayloadRequest } from 'payload'
+import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, CollectionBeforeChangeHook, PayloadRequest } from 'payload'
 
 import type { PluginContext } from '../utilities/context.js'
 
@@ -138,16 +138,6 @@ export const settlePaymentInvoices =
       })
     }
     return doc
-  }
-
-/** Money that arrived stays on record: only payments that never settled may be deleted. */
-export const onlyDeleteUnsettledPayments =
-  (ctx: PluginContext): CollectionBeforeDeleteHook =>
-  async ({ id, req }) => {
-    const payment = (await req.payload.findByID({ collection: ctx.options.slugs.payments, depth: 0, id, req })) as PaymentData
-    if (!['pending', 'failed', 'canceled'].includes(payment.status)) {
-      throw fieldError(ctx.options.slugs.payments, 'status', `A ${payment.status.replace(/_/g, ' ')} payment can't be deleted; refund it instead.`)
-    }
   }
 
 export const settleAfterPaymentDelete =

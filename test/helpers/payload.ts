@@ -4,6 +4,8 @@ import type { InvoicePortalPluginOptions } from '../../src/options.js'
 
 import { createDevConfig } from '../../dev/config.js'
 import { createTestDatabase, databaseUri, dropTestDatabase } from './db.js'
+import { passwords } from './fixtures.js'
+import { httpClient } from './http.js'
 
 export type TestApp = {
   config: ReturnType<typeof createDevConfig>
@@ -26,4 +28,13 @@ export async function startTestApp(options: { plugin?: InvoicePortalPluginOption
       await dropTestDatabase(name)
     },
   }
+}
+
+/** A test app with one staff user, a REST/GraphQL client, and that user's token. */
+export async function startStaffApp(options: Parameters<typeof startTestApp>[0] = {}) {
+  const app = await startTestApp(options)
+  const http = httpClient(app.config)
+  const staff = await app.payload.create({ collection: 'users', data: { email: 'staff@host.test', password: passwords.staff } })
+  const staffToken = await http.login('users', 'staff@host.test', passwords.staff)
+  return { ...app, http, staff, staffToken }
 }

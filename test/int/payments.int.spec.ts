@@ -3,9 +3,9 @@ import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { expectFieldError } from '../helpers/errors.js'
-import { line, openInvoice, passwords } from '../helpers/fixtures.js'
+import { line, openInvoice } from '../helpers/fixtures.js'
 import { httpClient } from '../helpers/http.js'
-import { startTestApp, type TestApp } from '../helpers/payload.js'
+import { startStaffApp, type TestApp } from '../helpers/payload.js'
 
 let app: TestApp
 let payload: Payload
@@ -15,11 +15,8 @@ let clientId: number | string
 let otherClientId: number | string
 
 beforeAll(async () => {
-  app = await startTestApp()
-  payload = app.payload
-  http = httpClient(app.config)
-  await payload.create({ collection: 'users', data: { email: 'staff@host.test', password: passwords.staff } })
-  token = await http.login('users', 'staff@host.test', passwords.staff)
+  app = await startStaffApp()
+  ;({ http, payload, staffToken: token } = app as Awaited<ReturnType<typeof startStaffApp>>)
   clientId = (await payload.create({ collection: 'clients', data: { name: 'Payer' } })).id
   otherClientId = (await payload.create({ collection: 'clients', data: { name: 'Other' } })).id
 })
@@ -113,7 +110,7 @@ describe('payments against invoices', () => {
     const invoice = await openInvoice(payload, clientId)
     const payment = await payload.create({ collection: 'payments', data: paymentBody(invoice.id, 1000) })
     expectFieldError(await http.rest('PATCH', `/api/payments/${payment.id}`, { body: { amount: 500 }, token }), 'amount', /can't change; refund it instead/)
-    expectFieldError(await http.rest('DELETE', `/api/payments/${payment.id}`, { token }), 'status', /can't be deleted/)
+    expectFieldError(await http.rest('DELETE', `/api/payments/${payment.id}`, { token }), 'status', /is succeeded: only pending, failed, canceled payments can be deleted\. Refund it instead/)
     expectFieldError(await http.rest('PATCH', `/api/payments/${payment.id}`, { body: { status: 'pending' }, token }), 'status', /can't move from succeeded to pending/)
     const failed = await payload.create({ collection: 'payments', data: paymentBody(invoice.id, 1000, { status: 'failed' }) })
     expect((await http.rest('DELETE', `/api/payments/${failed.id}`, { token })).status).toBe(200)
@@ -186,6 +183,6 @@ describe('credit notes', () => {
     const note = await payload.create({ collection: 'credit-notes', data: { amount: 100, invoice: invoice.id, status: 'issued' } })
     expectFieldError(await http.rest('PATCH', `/api/credit-notes/${note.id}`, { body: { amount: 50 }, token }), 'amount', /can't change/)
     expectFieldError(await http.rest('PATCH', `/api/credit-notes/${note.id}`, { body: { status: 'draft' }, token }), 'status', /can't move from issued to draft/)
-    expectFieldError(await http.rest('DELETE', `/api/credit-notes/${note.id}`, { token }), 'status', /only drafts can be deleted/)
+    expectFieldError(await http.rest('DELETE', `/api/credit-notes/${note.id}`, { token }), 'status', /only draft credit notes can be deleted/)
   })
 })
