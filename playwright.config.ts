@@ -1,0 +1,49 @@
+import { defineConfig } from '@playwright/test'
+
+import { e2eDatabaseUri } from './test/e2e/database.js'
+
+/** `npm run test:e2e` prepares the database and builds dev/ first; this starts the production server. */
+const port = Number(process.env.E2E_PORT || 3210)
+
+export default defineConfig({
+  // The first render of a page on a cold production server can take a few seconds.
+  expect: { timeout: 10_000 },
+  forbidOnly: Boolean(process.env.CI),
+  outputDir: 'test-results',
+  reporter: [['list']],
+  testDir: 'test/e2e',
+  testMatch: '*.e2e.spec.ts',
+  timeout: 60_000,
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    browserName: 'chromium',
+    headless: true,
+    // A browser download is impossible here: drive Debian's chromium.
+    launchOptions: {
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: `next start dev -p ${port}`,
+    env: {
+      DATABASE_URI: e2eDatabaseUri(),
+      NEXT_TELEMETRY_DISABLED: '1',
+      PAYLOAD_CONFIG_PATH: './dev/payload.config.ts',
+    },
+    reuseExistingServer: false,
+    timeout: 60_000,
+    url: `http://127.0.0.1:${port}/admin/login`,
+  },
+  workers: 1,
+})

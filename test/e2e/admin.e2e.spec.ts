@@ -1,0 +1,69 @@
+import { expect, type Page, test } from '@playwright/test'
+
+import { demoLogins } from '../../dev/seed.js'
+
+/**
+ * The partially paid Acme invoice of the demo data, worked out by hand (DESIGN.md §3 rounding: each
+ * rate's tax is rounded half away from zero to the cent):
+ *   Workshop day  2 × 1500.00 = 3000.00 at 21% → tax 630.00
+ *   Course book  10 ×   39.95 =  399.50 at  9% → tax 35.955 → 35.96
+ */
+const expected = {
+  subtotal: 300000 + 39950,
+  taxTotal: 63000 + 3596,
+  total: 339950 + 66596,
+  amountPaid: 150000,
+  amountCredited: 0,
+  amountDue: 406546 - 150000,
+}
+
+const readOnlyValue = (page: Page, id: string) => page.locator(`#${id}`)
+
+// Payload renders form fields only once they scroll into view; a tall window shows the whole invoice.
+test.use({ viewport: { height: 3000, width: 1280 } })
+
+test('staff sees the computed totals of a partially paid invoice in the admin', async ({ page }) => {
+  await page.goto('/admin')
+  await expect(page).toHaveURL(/\/admin\/login/)
+  await page.locator('#field-email').fill(demoLogins.staff.email)
+  await page.locator('#field-password').fill(demoLogins.staff.password)
+  await page.locator('button[type="submit"]').click()
+  await expect(page).toHaveURL(/\/admin$/)
+
+  await page.goto('/admin/collections/invoices')
+  await expect(page.locator('table tbody tr')).toHaveCount(10)
+
+  // The list, narrowed to the invoice that has a "Workshop day" line.
+  await page.goto('/admin/collections/invoices?where[lineItems.description][equals]=Workshop%20day')
+  const rows = page.locator('table tbody tr')
+  await expect(rows).toHaveCount(1)
+  await expect(rows.first()).toContainText('Acme BV')
+  await expect(rows.first()).toContainText(/partially.paid/i)
+  await rows.first().locator('a').first().click()
+  await expect(page).toHaveURL(/\/admin\/collections\/invoices\/\d+/)
+
+  await expect(page.locator('#field-lineItems__0__description')).toHaveValue('Workshop day')
+  await expect(page.locator('#field-lineItems__1__description')).toHaveValue('Course book')
+
+  for (const [field, amount] of Object.entries(expected)) {
+    const input = readOnlyValue(page, `field-${field}`)
+    await expect(input, field).toHaveValue(String(amount))
+    await expect(input, `${field} is read-only`).toBeDisabled()
+  }
+
+  const breakdown = await Promise.all(
+    [0, 1].map(async (row) => ({
+      base: await readOnlyValue(page, `field-taxBreakdown__${row}__base`).inputValue(),
+      rate: await readOnlyValue(page, `field-taxBreakdown__${row}__rate`).inputValue(),
+      tax: await readOnlyValue(page, `field-taxBreakdown__${row}__tax`).inputValue(),
+    })),
+  )
+  expect(breakdown).toEqual(
+    expect.arrayContaining([
+      { base: '300000', rate: '21', tax: '63000' },
+      { base: '39950', rate: '9', tax: '3596' },
+    ]),
+  )
+
+  await page.screenshot({ fullPage: true, path: 'test-results/admin-invoice-totals.png' })
+})
