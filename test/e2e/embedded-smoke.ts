@@ -1,0 +1,51 @@
+/**
+ * Smoke test of the embedded database (run by run-embedded-smoke.ts inside dev/scripts/with-database.ts):
+ * the dev app boots on PGlite, seeds its demo data, and a contact sees only its own client's issued invoices.
+ */
+import assert from 'node:assert/strict'
+import { getPayload } from 'payload'
+
+import { createDevConfig } from '../../dev/config.js'
+import { demoLogins } from '../../dev/seed.js'
+
+const databaseUri = process.env.DATABASE_URI
+if (!databaseUri) throw new Error('DATABASE_URI is not set: run this through dev/scripts/with-database.ts')
+
+const payload = await getPayload({ config: createDevConfig({ databaseUri, seed: true }) })
+
+const checks: Record<string, () => Promise<void>> = {
+  'the demo invoices are seeded': async () => {
+    const { totalDocs } = await payload.count({ collection: 'invoices' })
+    assert.ok(totalDocs >= 10, `expected the demo invoices, found ${totalDocs}`)
+  },
+  "a contact sees exactly its client's non-draft invoices": async () => {
+    const { user } = await payload.login({ collection: 'contacts', data: demoLogins.acmeBilling })
+    assert.ok(user, 'alice can log in')
+    const clientId = typeof user.client === 'object' ? user.client.id : user.client
+    const seen = await payload.find({ collection: 'invoices', depth: 0, limit: 100, overrideAccess: false, user })
+    const expected = await payload.find({
+      collection: 'invoices',
+      depth: 0,
+      limit: 100,
+      where: { and: [{ client: { equals: clientId } }, { status: { not_equals: 'draft' } }] },
+    })
+    assert.ok(expected.totalDocs > 0, 'the demo data has issued invoices for Acme')
+    assert.deepEqual(seen.docs.map((doc) => doc.id).sort(), expected.docs.map((doc) => doc.id).sort())
+  },
+}
+
+let failed = 0
+for (const [name, check] of Object.entries(checks)) {
+  try {
+    await check()
+    console.log(`  ✓ ${name}`)
+  } catch (error) {
+    failed++
+    console.error(`  ✘ ${name}\n`, error)
+  }
+}
+await payload.destroy()
+const passed = Object.keys(checks).length - failed
+console.log(`embedded smoke: ${passed} passed, ${failed} failed`)
+// payload.destroy() leaves handles open; exit explicitly with the result.
+process.exit(failed ? 1 : 0)
