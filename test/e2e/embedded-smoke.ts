@@ -46,6 +46,7 @@ for (const [name, check] of Object.entries(checks)) {
 }
 await payload.destroy()
 const passed = Object.keys(checks).length - failed
-console.log(`embedded smoke: ${passed} passed, ${failed} failed`)
+// One word, a colon and the counts: the summary line CI reads.
+console.log(`embedded-smoke: ${passed} passed, ${failed} failed`)
 // payload.destroy() leaves handles open; exit explicitly with the result.
 process.exit(failed ? 1 : 0)

@@ -11,12 +11,10 @@ const dataDir = await mkdtemp(path.join(tmpdir(), 'invoice-portal-pglite-'))
 const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DIR: dataDir }
 delete env.DATABASE_URI
 
-const started = Date.now()
 const { error, status } = spawnSync('tsx', ['dev/scripts/with-database.ts', 'tsx', 'test/e2e/embedded-smoke.ts'], {
   env,
   stdio: 'inherit',
 })
 if (error) console.error(error)
-console.log(`[test:smoke-embedded] finished in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 await rm(dataDir, { force: true, recursive: true })
 process.exit(status ?? 1)
