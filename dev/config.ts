@@ -23,6 +23,8 @@ export type DevConfigOptions = {
 export function createDevConfig({ databaseUri, plugin, seed }: DevConfigOptions) {
   const config: Config = {
     admin: {
+      // The default avatar is a Gravatar image, which an offline host cannot load.
+      avatar: 'default',
       importMap: { baseDir: dirname },
       user: 'users',
     },

@@ -27,6 +27,7 @@ export function lineItemsField(): Field {
         ],
       },
     ],
+    admin: { description: 'Locked once issued: correct an issued document with a credit note.' },
     labels: { plural: 'Lines', singular: 'Line' },
   }
 }
@@ -85,6 +86,11 @@ export function createInvoicesCollection(ctx: PluginContext): CollectionConfig {
       {
         type: 'collapsible',
         fields: [
+          {
+            name: 'totalsSummary',
+            type: 'ui',
+            admin: { components: { Field: 'payload-invoice-portal/client#InvoiceTotalsSummary' } },
+          },
           {
             type: 'row',
             fields: [

@@ -58,7 +58,8 @@ describe('settlement status and overdue', () => {
   it('follows the balance', () => {
     expect(settlementStatus({ amountCredited: 0, amountDue: 100, amountPaid: 0 })).toBe('open')
     expect(settlementStatus({ amountCredited: 0, amountDue: 50, amountPaid: 50 })).toBe('partially_paid')
-    expect(settlementStatus({ amountCredited: 10, amountDue: 90, amountPaid: 0 })).toBe('partially_paid')
+    expect(settlementStatus({ amountCredited: 10, amountDue: 90, amountPaid: 0 })).toBe('open')
+    expect(settlementStatus({ amountCredited: 100, amountDue: 0, amountPaid: 0 })).toBe('paid')
     expect(settlementStatus({ amountCredited: 0, amountDue: 0, amountPaid: 100 })).toBe('paid')
   })
 

@@ -95,11 +95,13 @@ export function checkPaymentMove(from: PaymentStatus, to: PaymentStatus): Transi
   return check('payment', paymentMoves, from, to)
 }
 
-/** Where an issued, not voided invoice stands given its balance. */
-export function settlementStatus(balance: { amountCredited: number; amountDue: number; amountPaid: number }): InvoiceStatus {
+/**
+ * Where an issued, not voided invoice stands given its balance. Partially paid means money arrived:
+ * a credit note alone lowers what is due but leaves the invoice open.
+ */
+export function settlementStatus(balance: { amountDue: number; amountPaid: number }): InvoiceStatus {
   if (balance.amountDue === 0) return 'paid'
-  if (balance.amountPaid > 0 || balance.amountCredited > 0) return 'partially_paid'
-  return 'open'
+  return balance.amountPaid > 0 ? 'partially_paid' : 'open'
 }
 
 /**

@@ -65,5 +65,21 @@ test('staff sees the computed totals of a partially paid invoice in the admin', 
     ]),
   )
 
+  // The same amounts as staff read them, in the invoice's currency.
+  const summary = page.getByTestId('invoice-totals-summary')
+  await expect(summary.getByTestId('summary-subtotal')).toHaveText('€3,399.50')
+  await expect(summary.getByTestId('summary-taxTotal')).toHaveText('€665.96')
+  await expect(summary.getByTestId('summary-total')).toHaveText('€4,065.46')
+  await expect(summary.getByTestId('summary-amountPaid')).toHaveText('€1,500.00')
+  await expect(summary.getByTestId('summary-amountDue')).toHaveText('€2,565.46')
+
   await page.screenshot({ fullPage: true, path: 'test-results/admin-invoice-totals.png' })
+
+  // An issued invoice's lines are locked: saving a changed line is refused with the reason, and nothing changes.
+  await page.locator('#field-lineItems__1__quantity').fill('11')
+  await page.getByRole('button', { name: 'Save' }).click()
+  await expect(page.getByText(/can't be changed once issued\. Issue a credit note/).first()).toBeVisible()
+  await page.reload()
+  await expect(page.locator('#field-lineItems__1__quantity')).toHaveValue('10')
+  await expect(page.locator('#field-total')).toHaveValue(String(expected.total))
 })

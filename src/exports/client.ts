@@ -1,0 +1,1 @@
+export { InvoiceTotalsSummary } from '../components/InvoiceTotalsSummary.js'
