@@ -56,11 +56,11 @@ describe('payment moves', () => {
 
 describe('settlement status and overdue', () => {
   it('follows the balance', () => {
-    expect(settlementStatus({ amountCredited: 0, amountDue: 100, amountPaid: 0 })).toBe('open')
-    expect(settlementStatus({ amountCredited: 0, amountDue: 50, amountPaid: 50 })).toBe('partially_paid')
-    expect(settlementStatus({ amountCredited: 10, amountDue: 90, amountPaid: 0 })).toBe('open')
-    expect(settlementStatus({ amountCredited: 100, amountDue: 0, amountPaid: 0 })).toBe('paid')
-    expect(settlementStatus({ amountCredited: 0, amountDue: 0, amountPaid: 100 })).toBe('paid')
+    expect(settlementStatus({ amountDue: 100, amountPaid: 0 })).toBe('open')
+    expect(settlementStatus({ amountDue: 50, amountPaid: 50 })).toBe('partially_paid')
+    expect(settlementStatus({ amountDue: 90, amountPaid: 0 })).toBe('open')
+    expect(settlementStatus({ amountDue: 0, amountPaid: 0 })).toBe('paid')
+    expect(settlementStatus({ amountDue: 0, amountPaid: 100 })).toBe('paid')
   })
 
   it("is overdue from the day after the due date in the client's timezone", () => {
