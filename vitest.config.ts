@@ -8,7 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     include: ['src/**/*.spec.ts', 'test/**/*.int.spec.ts'],
     maxWorkers: 2,
-    outputFile: { json: 'test-results/vitest.json' },
+    outputFile: { json: 'reports/vitest.json' },
     pool: 'forks',
     reporters: ['default', 'json'],
     testTimeout: 60_000,

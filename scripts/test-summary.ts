@@ -1,6 +1,6 @@
 /**
  * One closing line for the whole run, "tests: N passed, N failed", from the JSON reports vitest and
- * Playwright write into test-results/ and the smoke test's own count (passed in as arguments).
+ * Playwright write into reports/ and the smoke test's own count (passed in as arguments).
  */
 import { readFileSync } from 'node:fs'
 
@@ -14,8 +14,8 @@ function read<T>(file: string): T | null {
   }
 }
 
-const vitest = read<{ numFailedTests: number; numPassedTests: number }>('test-results/vitest.json')
-const playwright = read<{ stats: { expected: number; flaky: number; unexpected: number } }>('test-results/playwright.json')
+const vitest = read<{ numFailedTests: number; numPassedTests: number }>('reports/vitest.json')
+const playwright = read<{ stats: { expected: number; flaky: number; unexpected: number } }>('reports/playwright.json')
 const [smokePassed = '0', smokeFailed = '0'] = process.argv.slice(2)
 
 const parts: Array<[string, Counts | null]> = [
