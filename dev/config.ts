@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { buildConfig, type Config } from 'payload'
 import { invoicePortalPlugin, type InvoicePortalPluginOptions } from 'payload-invoice-portal'
 
+import { smtpEmailAdapter } from './helpers/smtpEmailAdapter.js'
 import { seedDemoData } from './seed.js'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
@@ -14,13 +15,15 @@ export type DevConfigOptions = {
   plugin?: InvoicePortalPluginOptions
   /** Seed demo data when the database is empty. */
   seed: boolean
+  /** SMTP server for e-mail (smtp://host:port); without it Payload logs e-mails to the console. */
+  smtpUrl?: string
 }
 
 /**
  * The host app's Payload config, built the way a team adding the plugin would write it.
  * Tests build it with their own database and without the demo data.
  */
-export function createDevConfig({ databaseUri, plugin, seed }: DevConfigOptions) {
+export function createDevConfig({ databaseUri, plugin, seed, smtpUrl }: DevConfigOptions) {
   const config: Config = {
     admin: {
       // The default avatar is a Gravatar image, which an offline host cannot load.
@@ -39,6 +42,7 @@ export function createDevConfig({ databaseUri, plugin, seed }: DevConfigOptions)
     db: postgresAdapter({
       pool: { connectionString: databaseUri, max: 10 },
     }),
+    email: smtpUrl ? smtpEmailAdapter(smtpUrl) : undefined,
     onInit: seed ? seedDemoData : undefined,
     plugins: [
       invoicePortalPlugin({

@@ -7,4 +7,8 @@ if (!databaseUri) {
   )
 }
 
-export default createDevConfig({ databaseUri, seed: process.env.SEED_DEMO_DATA !== 'false' })
+export default createDevConfig({
+  databaseUri,
+  seed: process.env.SEED_DEMO_DATA !== 'false',
+  smtpUrl: process.env.SMTP_URL || undefined,
+})

@@ -15,6 +15,7 @@ export type InvoicePortalCollection =
   | 'invoices'
   | 'payments'
   | 'portalEvents'
+  | 'portalTokens'
   | 'sequences'
   | 'webhookEvents'
 
@@ -26,11 +27,15 @@ export const defaultSlugs: Record<InvoicePortalCollection, string> = {
   invoices: 'invoices',
   payments: 'payments',
   portalEvents: 'portal-events',
+  portalTokens: 'invoice-portal-tokens',
   sequences: 'invoice-portal-sequences',
   webhookEvents: 'webhook-events',
 }
 
 export const settingsSlug = 'invoice-portal-settings'
+
+/** Where the plugin keeps its sanitized options in `config.custom`, for the portal to read. */
+export const PORTAL_CONFIG_KEY = 'invoicePortal'
 
 export type CollectionOptions = {
   /** Replaces the collection produced by the plugin; receives it as `defaultCollection`. */
@@ -87,7 +92,14 @@ export type InvoicePortalPluginOptions = {
   }
   /** The client portal. */
   portal?: {
+    /**
+     * Absolute URL the portal is reached at from outside, for links in e-mails (magic links, password
+     * resets). @default the config's `serverURL`, else the address the request came in on
+     */
+    baseUrl?: string
     branding?: PortalBranding
+    /** Minutes a magic sign-in link stays valid. @default 15 */
+    magicLinkMinutes?: number
     /** Path the host mounts the portal at. @default '/portal' */
     route?: string
   }
@@ -100,7 +112,12 @@ export type SanitizedOptions = {
   isStaff: (args: { req: PayloadRequest }) => boolean
   numbering: { creditNote: string; invoice: string }
   overrides: Partial<Record<InvoicePortalCollection, CollectionOverride>>
-  portal: { branding: Required<Pick<PortalBranding, 'primaryColor'>> & PortalBranding; route: string }
+  portal: {
+    baseUrl: string | undefined
+    branding: Required<Pick<PortalBranding, 'primaryColor'>> & PortalBranding
+    magicLinkMinutes: number
+    route: string
+  }
   slugs: Record<InvoicePortalCollection, string>
   /** Slug of the host's admin user collection: its users are staff. */
   staffSlug: string
@@ -207,7 +224,15 @@ export function sanitizeOptions(
   }
 
   assertObject(input.portal, 'portal')
-  if (input.portal) assertKnownKeys(input.portal, ['branding', 'route'], 'portal.')
+  if (input.portal) assertKnownKeys(input.portal, ['baseUrl', 'branding', 'magicLinkMinutes', 'route'], 'portal.')
+  const baseUrl = input.portal?.baseUrl
+  if (baseUrl !== undefined && (typeof baseUrl !== 'string' || !/^https?:\/\/[^/]+/.test(baseUrl))) {
+    throw new InvoicePortalOptionError('portal.baseUrl', `must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`)
+  }
+  const magicLinkMinutes = input.portal?.magicLinkMinutes ?? 15
+  if (!Number.isInteger(magicLinkMinutes) || magicLinkMinutes < 1 || magicLinkMinutes > 24 * 60) {
+    throw new InvoicePortalOptionError('portal.magicLinkMinutes', `must be a whole number of minutes from 1 to 1440, got ${JSON.stringify(magicLinkMinutes)}`)
+  }
   const route = input.portal?.route ?? '/portal'
   if (typeof route !== 'string' || !/^\/[a-z0-9\-_/]*$/i.test(route) || route.endsWith('/') && route !== '/') {
     throw new InvoicePortalOptionError('portal.route', `must be a path such as "/portal", got ${JSON.stringify(route)}`)
@@ -229,7 +254,7 @@ export function sanitizeOptions(
       req.user?.collection === staffSlug && (isStaffOption ? Boolean(isStaffOption({ req })) : true),
     numbering,
     overrides,
-    portal: { branding: { ...branding, primaryColor }, route },
+    portal: { baseUrl: baseUrl?.replace(/\/$/, ''), branding: { ...branding, primaryColor }, magicLinkMinutes, route },
     slugs,
     staffSlug,
   }

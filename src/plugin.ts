@@ -10,10 +10,11 @@ import { createDocumentsCollection } from './collections/documents.js'
 import { createInvoicesCollection } from './collections/invoices.js'
 import { createPaymentsCollection } from './collections/payments.js'
 import { createPortalEventsCollection } from './collections/portalEvents.js'
+import { createPortalTokensCollection } from './collections/portalTokens.js'
 import { createSequencesCollection } from './collections/sequences.js'
 import { createWebhookEventsCollection } from './collections/webhookEvents.js'
 import { createSettingsGlobal } from './globals/settings.js'
-import { type InvoicePortalCollection, type InvoicePortalPluginOptions, sanitizeOptions } from './options.js'
+import { type InvoicePortalCollection, type InvoicePortalPluginOptions, PORTAL_CONFIG_KEY, sanitizeOptions } from './options.js'
 
 const factories: Record<InvoicePortalCollection, (ctx: PluginContext) => CollectionConfig> = {
   clients: createClientsCollection,
@@ -23,6 +24,7 @@ const factories: Record<InvoicePortalCollection, (ctx: PluginContext) => Collect
   invoices: createInvoicesCollection,
   payments: createPaymentsCollection,
   portalEvents: createPortalEventsCollection,
+  portalTokens: createPortalTokensCollection,
   sequences: createSequencesCollection,
   webhookEvents: createWebhookEventsCollection,
 }
@@ -89,6 +91,9 @@ export const invoicePortalPlugin =
         run: access.denyContacts(hostJobsAccess?.run as Access | undefined) as never,
       },
     }
+
+    // The portal (mounted by the host's route files) reads the sanitized options from here.
+    config.custom = { ...config.custom, [PORTAL_CONFIG_KEY]: options }
 
     // Everything above keeps the schema stable; what follows is behaviour that `disabled` switches off.
     if (options.disabled) return config

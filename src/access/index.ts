@@ -79,6 +79,8 @@ export function createAccess(options: SanitizedOptions) {
     /** Append-only: written by the plugin's own server code; nobody creates, changes or deletes through an API. */
     portalEvents: { ...standard('portalEvents'), create: nobody, delete: nobody, update: nobody },
     sequences: { ...standard('sequences'), create: nobody, delete: nobody, update: nobody },
+    /** Sign-in tokens: written and spent only by the portal's own code; staff may look. */
+    portalTokens: { ...standard('portalTokens'), create: nobody, delete: nobody, update: nobody },
     settings: { read: staffOnly, readDrafts: staffOnly, readVersions: staffOnly, update: staffOnly },
     /** The inbox is filled by verified webhooks only; staff may read it and mark retries. */
     webhookEvents: { ...standard('webhookEvents'), create: nobody, delete: nobody },

@@ -1,8 +1,11 @@
-import type { CollectionConfig } from 'payload'
+import { APIError, type CollectionConfig } from 'payload'
 
 import type { PluginContext } from '../utilities/context.js'
 
+import { relationId } from '../access/index.js'
 import { externalIdField } from '../fields/external.js'
+import { recordEvent } from '../hooks/audit.js'
+import { resetPasswordEmail } from '../hooks/contactEmails.js'
 
 /**
  * The people of a client who sign in to the portal. An auth collection of its own, apart from the
@@ -20,6 +23,11 @@ export function createContactsCollection({ access, options }: PluginContext): Co
       lockTime: 15 * 60 * 1000,
       maxLoginAttempts: 5,
       tokenExpiration: 60 * 60 * 8,
+      forgotPassword: {
+        expiration: 60 * 60 * 1000,
+        generateEmailHTML: async (args) => (await resetPasswordEmail({ access, options }, args)).html,
+        generateEmailSubject: async (args) => (await resetPasswordEmail({ access, options }, args)).subject,
+      },
     },
     fields: [
       { name: 'email', type: 'email', access: staffWritable, index: true, required: true, unique: true },
@@ -72,6 +80,18 @@ export function createContactsCollection({ access, options }: PluginContext): Co
             id: user.id,
             req,
           })
+          await recordEvent({ access, options }, req, { client: user.client, contact: user.id, type: 'login' })
+        },
+      ],
+      // Runs after the password is checked, so it tells nothing to someone who does not know it.
+      beforeLogin: [
+        async ({ req, user }) => {
+          const clientId = relationId(user.client)
+          const client = clientId === null ? null : await req.payload.findByID({ collection: options.slugs.clients, depth: 0, disableErrors: true, id: clientId, req })
+          if (!client || (client as { portalEnabled?: boolean }).portalEnabled === false) {
+            throw new APIError('The portal is not enabled for this client.', 403)
+          }
+          return user
         },
       ],
     },

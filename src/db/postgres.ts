@@ -1,6 +1,6 @@
 import type { PayloadRequest } from 'payload'
 
-import { inArray, sql } from '@payloadcms/db-postgres/drizzle'
+import { and, eq, gt, inArray, isNull, sql } from '@payloadcms/db-postgres/drizzle'
 
 /**
  * The two things Payload's Local API can't express and money needs: an atomic counter and a row lock.
@@ -19,7 +19,10 @@ function snakeCase(slug: string): string {
   return slug.replace(/[-\s]+/g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()
 }
 
-async function connection(req: PayloadRequest) {
+/** A request, or just Payload when the work needs no transaction of its own (the portal's reads). */
+type Runner = Pick<PayloadRequest, 'payload'> & Partial<Pick<PayloadRequest, 'transactionID'>>
+
+async function connection(req: Runner) {
   const adapter = req.payload.db as unknown as DrizzleAdapter
   if (!adapter.tables || !adapter.sessions) {
     throw new Error('payload-invoice-portal needs a PostgreSQL database adapter (@payloadcms/db-postgres)')
@@ -65,4 +68,20 @@ export async function lockRows(req: PayloadRequest, slug: string, ids: ReadonlyA
   // Sorted so that two transactions locking overlapping sets always lock in the same order (no deadlock).
   const sorted = [...new Set(ids)].sort((a, b) => String(a).localeCompare(String(b), 'en', { numeric: true }))
   await db.select({ id: rows.id }).from(rows).where(inArray(rows.id, sorted)).orderBy(rows.id).for('update')
+}
+
+/**
+ * Spends a single-use token: marks it used and returns its contact id, or null when it is unknown,
+ * expired or already used. One UPDATE … WHERE used_at IS NULL decides, so of two simultaneous uses
+ * exactly one gets the row.
+ */
+export async function consumeToken(runner: Runner, tokensSlug: string, tokenHash: string): Promise<null | number | string> {
+  const { adapter, db } = await connection(runner)
+  const tokens = table(adapter, tokensSlug)
+  const rows = await db
+    .update(tokens)
+    .set({ updatedAt: sql`now()`, usedAt: sql`now()` })
+    .where(and(eq(tokens.tokenHash, tokenHash), isNull(tokens.usedAt), gt(tokens.expiresAt, sql`now()`)))
+    .returning({ contact: tokens.contact })
+  return rows[0]?.contact ?? null
 }

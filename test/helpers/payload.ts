@@ -14,9 +14,9 @@ export type TestApp = {
 }
 
 /** The dev host app on a fresh database of its own, without demo data unless asked. */
-export async function startTestApp(options: { plugin?: InvoicePortalPluginOptions; seed?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(options: { plugin?: InvoicePortalPluginOptions; seed?: boolean; smtpUrl?: string } = {}): Promise<TestApp> {
   const name = await createTestDatabase()
-  const config = createDevConfig({ databaseUri: databaseUri(name), plugin: options.plugin, seed: options.seed ?? false })
+  const config = createDevConfig({ databaseUri: databaseUri(name), plugin: options.plugin, seed: options.seed ?? false, smtpUrl: options.smtpUrl })
   const payload = await getPayload({ config })
   return {
     config,

@@ -1,0 +1,32 @@
+import { getPayload, type Payload, type SanitizedConfig } from 'payload'
+
+import type { PluginContext } from '../utilities/context.js'
+
+import { createAccess } from '../access/index.js'
+import { PORTAL_CONFIG_KEY, type SanitizedOptions } from '../options.js'
+
+/** What a host passes to the portal factories: its Payload config, as `@payload-config` exports it. */
+export type HostConfig = Promise<SanitizedConfig> | SanitizedConfig
+
+export type Portal = PluginContext & { payload: Payload }
+
+const accessByOptions = new WeakMap<SanitizedOptions, PluginContext['access']>()
+
+/** Payload and the plugin's options and rules, from the host's config. */
+export async function loadPortal(config: HostConfig): Promise<Portal> {
+  const payload = await getPayload({ config })
+  const options = payload.config.custom?.[PORTAL_CONFIG_KEY] as SanitizedOptions | undefined
+  if (!options) throw new Error('payload-invoice-portal: the portal needs invoicePortalPlugin() in the Payload config it is given')
+  let access = accessByOptions.get(options)
+  if (!access) {
+    access = createAccess(options)
+    accessByOptions.set(options, access)
+  }
+  return { access, options, payload }
+}
+
+/** An absolute URL of a portal path, for e-mails: the configured base URL, the serverURL, else the request's origin. */
+export function portalUrl(portal: Pick<Portal, 'options' | 'payload'>, path: string, requestOrigin?: string): string {
+  const base = portal.options.portal.baseUrl ?? (portal.payload.config.serverURL || requestOrigin || 'http://localhost:3000')
+  return `${base.replace(/\/$/, '')}${portal.options.portal.route}${path}`
+}

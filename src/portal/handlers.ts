@@ -1,0 +1,288 @@
+import { createLocalReq, logoutOperation, type PayloadRequest } from 'payload'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+
+import { relationId } from '../access/index.js'
+import { escapeHtml } from '../utilities/html.js'
+import { recordEvent } from '../hooks/audit.js'
+import { type HostConfig, loadPortal, type Portal, portalUrl } from './context.js'
+import { localeFromHeader, toPortalLocale, translator } from './i18n.js'
+import { authenticate, clearedSessionCookie, type Contact, portalEnabledFor, readCookie, SESSION_COOKIE, sessionCookie, startSession } from './session.js'
+import { consumeMagicToken, createMagicToken } from './tokens.js'
+
+/**
+ * The portal's form posts and downloads, mounted by the host at `<route>/api/[...path]`. Every form is a
+ * plain HTML POST answered with a 303 redirect, so the portal works without client JavaScript.
+ */
+type Handler = (args: { contact: Contact | null; form: FormData; portal: Portal; request: Request; segments: string[] }) => Promise<Response>
+
+export const MIN_PASSWORD_LENGTH = 10
+
+const seeOther = (location: string, cookie?: string) =>
+  new Response(null, { headers: { Location: location, ...(cookie ? { 'Set-Cookie': cookie } : {}) }, status: 303 })
+
+const isSecure = (request: Request) =>
+  new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https'
+
+const requestIp = (request: Request) =>
+  request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || undefined
+
+const text = (form: FormData, name: string) => {
+  const value = form.get(name)
+  return typeof value === 'string' ? value.trim() : ''
+}
+
+/** A path inside the portal to go to after sign-in; anything else (another site, `//host`) is ignored. */
+export function safeNext(portal: Portal, next: unknown): string {
+  const route = portal.options.portal.route
+  if (typeof next !== 'string' || /[\\\s]|\/\/|%2f|%5c/i.test(next)) return route
+  return next === route || next.startsWith(`${route}/`) || next.startsWith(`${route}?`) ? next : route
+}
+
+async function eventRequest(portal: Portal, request: Request, user: Contact | null): Promise<PayloadRequest> {
+  return createLocalReq({ req: { headers: request.headers }, user: (user ?? undefined) as never }, portal.payload)
+}
+
+const login: Handler = async ({ form, portal, request }) => {
+  const { options, payload } = portal
+  const route = options.portal.route
+  const email = text(form, 'email').toLowerCase()
+  const next = safeNext(portal, text(form, 'next'))
+  try {
+    const result = await payload.login({
+      collection: options.slugs.contacts,
+      data: { email, password: String(form.get('password') ?? '') },
+      req: { headers: request.headers },
+    })
+    return seeOther(next, sessionCookie(portal, result.token as string, isSecure(request)))
+  } catch (error) {
+    const status = (error as { status?: number }).status
+    const reason = status === 423 ? 'locked' : status === 403 ? 'disabled' : 'invalid'
+    const { docs } = await payload.find({ collection: options.slugs.contacts, depth: 0, limit: 1, where: { email: { equals: email } } })
+    await recordEvent(portal, await eventRequest(portal, request, null), {
+      client: docs[0]?.client,
+      contact: docs[0]?.id,
+      details: { email, reason },
+      type: 'login_failed',
+    })
+    const query = new URLSearchParams({ error: reason, ...(next !== route ? { next } : {}) })
+    return seeOther(`${route}/login?${query}`)
+  }
+}
+
+const logout: Handler = async ({ contact, portal, request }) => {
+  if (contact) {
+    const req = await eventRequest(portal, request, contact)
+    // Ends this session on the server too, so the cookie's token is worthless even if it was copied.
+    await logoutOperation({ collection: portal.payload.collections[portal.options.slugs.contacts], req })
+  }
+  return seeOther(`${portal.options.portal.route}/login?signedOut=1`, clearedSessionCookie(portal, isSecure(request)))
+}
+
+/** Answers the same whether or not the address belongs to a contact, and before any e-mail is sent. */
+const requestMagicLink: Handler = async ({ form, portal, request }) => {
+  const email = text(form, 'email').toLowerCase()
+  const next = safeNext(portal, text(form, 'next'))
+  const origin = new URL(request.url).origin
+  void sendMagicLink(portal, email, next, requestIp(request), origin, request).catch((error: unknown) =>
+    portal.payload.logger.error({ err: error, msg: 'payload-invoice-portal: magic link not sent' }),
+  )
+  return seeOther(`${portal.options.portal.route}/login?${new URLSearchParams({ sent: email })}`)
+}
+
+async function sendMagicLink(portal: Portal, email: string, next: string, ip: string | undefined, origin: string, request: Request) {
+  const { options, payload } = portal
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) return
+  const { docs } = await payload.find({ collection: options.slugs.contacts, depth: 0, limit: 1, where: { email: { equals: email } } })
+  const contact = docs[0] as Contact | undefined
+  if (!contact || !(await portalEnabledFor(portal, contact.client))) return
+  const token = await createMagicToken(portal, contact.id, ip)
+  if (!token) return
+  const client = await payload.findByID({ collection: options.slugs.clients, depth: 0, id: relationId(contact.client)! })
+  const t = translator(toPortalLocale((client as { locale?: string }).locale))
+  const brand = await brandName(portal)
+  const link = `${portalUrl(portal, `/magic/${token}`, origin)}${next !== options.portal.route ? `?${new URLSearchParams({ next })}` : ''}`
+  await payload.sendEmail({
+    html: `<p>${escapeHtml(t('email.magic.body', { minutes: options.portal.magicLinkMinutes, name: brand }))}</p><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p><p>${escapeHtml(t('email.magic.ignore'))}</p>`,
+    subject: t('email.magic.subject', { name: brand }),
+    text: `${t('email.magic.body', { minutes: options.portal.magicLinkMinutes, name: brand })}\n\n${link}\n\n${t('email.magic.ignore')}`,
+    to: contact.email,
+  })
+  await recordEvent(portal, await eventRequest(portal, request, null), { client: contact.client, contact: contact.id, type: 'magic_link_sent' })
+}
+
+const useMagicLink: Handler = async ({ form, portal, request }) => {
+  const route = portal.options.portal.route
+  const token = text(form, 'token')
+  const contactId = await consumeMagicToken(portal, token)
+  if (contactId === null) return seeOther(`${route}/magic/${encodeURIComponent(token)}`)
+  const { contact, token: jwt } = await startSession(portal, contactId)
+  if (!(await portalEnabledFor(portal, contact.client))) return seeOther(`${route}/login?error=disabled`)
+  await recordEvent(portal, await eventRequest(portal, request, contact), { client: contact.client, contact: contact.id, type: 'magic_link_used' })
+  return seeOther(safeNext(portal, text(form, 'next')), sessionCookie(portal, jwt, isSecure(request)))
+}
+
+const forgotPassword: Handler = async ({ form, portal }) => {
+  const email = text(form, 'email').toLowerCase()
+  void portal.payload
+    .forgotPassword({ collection: portal.options.slugs.contacts, data: { email } })
+    .catch((error: unknown) => portal.payload.logger.error({ err: error, msg: 'payload-invoice-portal: reset e-mail not sent' }))
+  return seeOther(`${portal.options.portal.route}/forgot-password?${new URLSearchParams({ sent: email })}`)
+}
+
+const resetPassword: Handler = async ({ form, portal, request }) => {
+  const route = portal.options.portal.route
+  const token = text(form, 'token')
+  const password = String(form.get('password') ?? '')
+  const back = (error: string) => seeOther(`${route}/reset-password/${encodeURIComponent(token)}?error=${error}`)
+  if (password.length < MIN_PASSWORD_LENGTH) return back('passwordShort')
+  if (password !== String(form.get('passwordAgain') ?? '')) return back('passwordMismatch')
+  try {
+    const result = await portal.payload.resetPassword({ collection: portal.options.slugs.contacts, data: { password, token }, overrideAccess: true })
+    if (!result.token) return back('invalid')
+    return seeOther(route, sessionCookie(portal, result.token, isSecure(request)))
+  } catch {
+    return back('invalid')
+  }
+}
+
+const updateProfile: Handler = async ({ contact, form, portal }) => {
+  const route = portal.options.portal.route
+  const name = text(form, 'name')
+  if (!name) return seeOther(`${route}/profile?error=name`)
+  await portal.payload.update({
+    collection: portal.options.slugs.contacts,
+    data: {
+      name,
+      notifications: {
+        invoiceIssued: form.get('invoiceIssued') === 'on',
+        paymentReceived: form.get('paymentReceived') === 'on',
+        reminders: form.get('reminders') === 'on',
+      },
+    },
+    id: contact!.id,
+    overrideAccess: false,
+    user: contact!,
+  })
+  return seeOther(`${route}/profile?saved=details`)
+}
+
+const changePassword: Handler = async ({ contact, form, portal, request }) => {
+  const route = portal.options.portal.route
+  const password = String(form.get('password') ?? '')
+  const back = (error: string) => seeOther(`${route}/profile?error=${error}`)
+  if (password.length < MIN_PASSWORD_LENGTH) return back('passwordShort')
+  if (password !== String(form.get('passwordAgain') ?? '')) return back('passwordMismatch')
+  try {
+    // Checking the current password through login counts failures towards the lockout, like sign-in.
+    await portal.payload.login({
+      collection: portal.options.slugs.contacts,
+      data: { email: contact!.email, password: String(form.get('currentPassword') ?? '') },
+      req: { headers: request.headers },
+    })
+  } catch {
+    return back('wrongPassword')
+  }
+  await portal.payload.update({ collection: portal.options.slugs.contacts, data: { password }, id: contact!.id, overrideAccess: false, user: contact! })
+  return seeOther(`${route}/profile?saved=password`)
+}
+
+/** Until a payment provider is configured (the payments issue), the pay form explains how to pay. */
+const pay: Handler = async ({ form, portal }) => {
+  const invoice = text(form, 'invoice')
+  return seeOther(`${portal.options.portal.route}/invoices/${encodeURIComponent(invoice)}?payment=unavailable`)
+}
+
+const downloadDocument = async (portal: Portal, contact: Contact, id: string, request: Request): Promise<Response> => {
+  const { options, payload } = portal
+  const document = await payload
+    .findByID({ collection: options.slugs.documents, depth: 0, disableErrors: true, id, overrideAccess: false, user: contact })
+    .catch(() => null)
+  const filename = (document as { filename?: string } | null)?.filename
+  if (!document || !filename) return notFound()
+  const staticDir = payload.collections[options.slugs.documents].config.upload.staticDir as string
+  const data = await readFile(path.join(staticDir, path.basename(filename)))
+  await recordEvent(portal, await eventRequest(portal, request, contact), {
+    client: contact.client,
+    details: { document: document.id, filename },
+    type: 'document_downloaded',
+  })
+  return new Response(new Uint8Array(data), {
+    headers: {
+      'Cache-Control': 'private, no-store',
+      'Content-Disposition': `attachment; filename="${filename.replace(/["\\\r\n]/g, '_')}"`,
+      'Content-Type': (document as { mimeType?: string }).mimeType ?? 'application/octet-stream',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  })
+}
+
+const notFound = () => new Response(translator('en')('notFound.title'), { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, status: 404 })
+
+const publicPosts: Record<string, Handler> = {
+  'forgot-password': forgotPassword,
+  login,
+  logout,
+  magic: useMagicLink,
+  'magic-link': requestMagicLink,
+  'reset-password': resetPassword,
+}
+const contactPosts: Record<string, Handler> = { password: changePassword, pay, profile: updateProfile }
+
+function segmentsOf(portal: Portal, request: Request): string[] {
+  const prefix = `${portal.options.portal.route}/api/`
+  const pathname = new URL(request.url).pathname
+  return pathname.startsWith(prefix) ? pathname.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent) : []
+}
+
+/** A cross-site form post (another Origin) is refused: SameSite covers the cookie, this covers the rest. */
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get('origin')
+  if (!origin) return true
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? new URL(request.url).host
+  try {
+    return new URL(origin).host === host
+  } catch {
+    return false
+  }
+}
+
+export function createPortalRouteHandlers(config: HostConfig) {
+  const contactFrom = async (portal: Portal, request: Request) => {
+    const contact = await authenticate(portal, readCookie(request.headers.get('cookie'), SESSION_COOKIE))
+    return contact && (await portalEnabledFor(portal, contact.client)) ? contact : null
+  }
+  return {
+    GET: async (request: Request): Promise<Response> => {
+      const portal = await loadPortal(config)
+      const [kind, id] = segmentsOf(portal, request)
+      const contact = await contactFrom(portal, request)
+      if (kind === 'documents' && id && contact) return downloadDocument(portal, contact, id, request)
+      if (!contact) return seeOther(`${portal.options.portal.route}/login`)
+      return notFound()
+    },
+    POST: async (request: Request): Promise<Response> => {
+      const portal = await loadPortal(config)
+      if (!sameOrigin(request)) return new Response('Cross-site form posts are not accepted.', { status: 403 })
+      const [action] = segmentsOf(portal, request)
+      const form = await request.formData().catch(() => new FormData())
+      const contact = await contactFrom(portal, request)
+      const segments = segmentsOf(portal, request)
+      const publicHandler = publicPosts[action]
+      if (publicHandler) return publicHandler({ contact, form, portal, request, segments })
+      const contactHandler = contactPosts[action]
+      if (!contactHandler) return notFound()
+      if (!contact) {
+        return seeOther(`${portal.options.portal.route}/login?${new URLSearchParams({ next: `${portal.options.portal.route}/${action === 'pay' ? `invoices/${text(form, 'invoice')}` : 'profile'}` })}`)
+      }
+      return contactHandler({ contact, form, portal, request, segments })
+    },
+  }
+}
+
+export async function brandName(portal: Portal): Promise<string> {
+  const settings = (await portal.payload.findGlobal({ slug: 'invoice-portal-settings', depth: 0 })) as { branding?: { name?: null | string } }
+  return settings.branding?.name || portal.options.portal.branding.name || 'Billing'
+}
+
+export { localeFromHeader }
