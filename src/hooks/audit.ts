@@ -11,6 +11,7 @@ export const portalEventTypes = [
   'login_failed',
   'magic_link_sent',
   'magic_link_used',
+  'page_viewed',
   'invoice_viewed',
   'pdf_downloaded',
   'zip_downloaded',

@@ -1,9 +1,18 @@
 import { currencyExponent } from './currencies.js'
 import { divideRoundHalfAwayFromZero, parseDecimal } from './decimal.js'
 
+/** Minor units as an exact major-unit decimal string: 123456 EUR → "1234.56", 5 JPY → "5". */
+export function toMajorUnits(amount: number, currency: string): string {
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`Amount ${amount} is not an integer number of minor units`)
+  const exponent = currencyExponent(currency)
+  const digits = Math.abs(amount).toString().padStart(exponent + 1, '0')
+  const text = exponent ? `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}` : digits
+  return `${amount < 0 ? '-' : ''}${text}`
+}
+
 /** Formats minor units for people, e.g. 123456 EUR in nl-NL → "€ 1.234,56". */
 export function formatMoney(amount: number, currency: string, locale = 'en'): string {
-  if (!Number.isSafeInteger(amount)) throw new RangeError(`Amount ${amount} is not an integer number of minor units`)
+  const major = toMajorUnits(amount, currency)
   const exponent = currencyExponent(currency)
   const format = new Intl.NumberFormat(locale, {
     currency,
@@ -12,10 +21,7 @@ export function formatMoney(amount: number, currency: string, locale = 'en'): st
     style: 'currency',
   })
   // Format the exact decimal string so large amounts never pass through float division.
-  const negative = amount < 0
-  const digits = Math.abs(amount).toString().padStart(exponent + 1, '0')
-  const text = exponent ? `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}` : digits
-  return format.format(`${negative ? '-' : ''}${text}` as unknown as number)
+  return format.format(major as unknown as number)
 }
 
 /** Converts a major-unit decimal ("12.345" BHD) to minor units (12345), rounding half away from zero. */

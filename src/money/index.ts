@@ -1,6 +1,6 @@
 export { currencyCodes, currencyExponent, isCurrency } from './currencies.js'
 export { canonicalDecimal, parseDecimal } from './decimal.js'
-export { formatMoney, toMinorUnits } from './format.js'
+export { formatMoney, toMajorUnits, toMinorUnits } from './format.js'
 export { invoiceBalance, settledAllocations, SETTLED_PAYMENT_STATUSES } from './balance.js'
 export type { AllocatedPayment, InvoiceBalance } from './balance.js'
 export { computeTotals, lineTotal, linesAreComputable } from './totals.js'

@@ -25,6 +25,12 @@ export async function loadPortal(config: HostConfig): Promise<Portal> {
   return { access, options, payload }
 }
 
+/** A document id from a URL, typed as the database's ids are (numbers for serial ids). */
+export function documentId(portal: Pick<Portal, 'payload'>, value: string): null | number | string {
+  if (portal.payload.db.defaultIDType === 'number') return /^\d{1,15}$/.test(value) ? Number(value) : null
+  return value || null
+}
+
 /** An absolute URL of a portal path, for e-mails: the configured base URL, the serverURL, else the request's origin. */
 export function portalUrl(portal: Pick<Portal, 'options' | 'payload'>, path: string, requestOrigin?: string): string {
   const base = portal.options.portal.baseUrl ?? (portal.payload.config.serverURL || requestOrigin || 'http://localhost:3000')

@@ -1,0 +1,97 @@
+import { createLocalReq } from 'payload'
+import { cookies, headers } from 'next/headers.js'
+import { notFound, redirect } from 'next/navigation.js'
+import { after } from 'next/server.js'
+import React, { cache } from 'react'
+
+import type { PortalView, SearchParams } from './views/types.js'
+
+import { relationId } from '../access/index.js'
+import { type PortalEventType, recordEvent } from '../hooks/audit.js'
+import { settingsSlug } from '../options.js'
+import { documentId, type HostConfig, loadPortal, type Portal } from './context.js'
+import { localeFromHeader, type MessageKey, toPortalLocale, translator } from './i18n.js'
+import { authenticate, SESSION_COOKIE } from './session.js'
+import { AccountViews } from './views/index.js'
+import { ForgotPasswordView, LoginView, MagicView, type PublicView, ResetPasswordView } from './views/auth.js'
+import { type Branding, Shell } from './views/shell.js'
+
+export type PortalPageProps = {
+  params: Promise<{ segments?: string[] }>
+  searchParams: Promise<SearchParams>
+}
+
+const publicViews: Record<string, { title: MessageKey; View: (view: PublicView) => Promise<React.ReactNode> | React.ReactNode }> = {
+  'forgot-password': { title: 'forgot.title', View: ForgotPasswordView },
+  login: { title: 'login.title', View: LoginView },
+  magic: { title: 'magic.title', View: MagicView },
+  'reset-password': { title: 'reset.title', View: ResetPasswordView },
+}
+
+/** Branding from the settings global over the plugin's defaults; read once per request. */
+export const loadBranding = cache(async (portal: Portal): Promise<Branding> => {
+  const settings = (await portal.payload.findGlobal({ slug: settingsSlug, depth: 0 })) as { branding?: Partial<Record<keyof Branding, null | string>> }
+  const defaults = portal.options.portal.branding
+  const brand = settings.branding ?? {}
+  return {
+    legalFooter: brand.legalFooter || defaults.legalFooter,
+    logo: brand.logo || defaults.logo,
+    name: brand.name || defaults.name || 'Billing',
+    primaryColor: /^#[0-9a-f]{3,6}$/i.test(brand.primaryColor ?? '') ? brand.primaryColor! : defaults.primaryColor,
+  }
+})
+
+/**
+ * The whole portal as one server component, mounted by the host at `<route>/[[...segments]]/page.tsx`.
+ * Every read goes through the Local API as the signed-in contact with `overrideAccess: false`.
+ */
+export function createPortalPage(config: HostConfig) {
+  return async function PortalPage({ params, searchParams }: PortalPageProps) {
+    const [portal, { segments = [] }, query, headerList, cookieStore] = await Promise.all([loadPortal(config), params, searchParams, headers(), cookies()])
+    const route = portal.options.portal.route
+    const branding = await loadBranding(portal)
+    const contact = await authenticate(portal, cookieStore.get(SESSION_COOKIE)?.value)
+
+    const publicView = publicViews[segments[0] ?? '']
+    if (publicView) {
+      if (contact && segments[0] === 'login') redirect(route)
+      const t = translator(localeFromHeader(headerList.get('accept-language')))
+      return (
+        <Shell branding={branding} view={{ locale: localeFromHeader(headerList.get('accept-language')), route, t }}>
+          <title>{`${t(publicView.title)} · ${branding.name}`}</title>
+          {await publicView.View({ portal, query, route, segments, t })}
+        </Shell>
+      )
+    }
+
+    const here = `${route}${segments.length ? `/${segments.map(encodeURIComponent).join('/')}` : ''}`
+    if (!contact) redirect(`${route}/login?${new URLSearchParams({ next: here })}`)
+    const client = (await portal.payload
+      .findByID({ collection: portal.options.slugs.clients, depth: 0, disableErrors: true, id: relationId(contact.client)!, overrideAccess: false, user: contact })
+      .catch(() => null)) as PortalView['client'] & { portalEnabled?: boolean } | null
+    if (!client || client.portalEnabled === false) redirect(`${route}/login?error=disabled`)
+
+    const locale = toPortalLocale(client.locale)
+    const view: PortalView = { client, contact, locale, portal, query, route, segments, t: translator(locale), timezone: client.timezone || 'UTC' }
+    const page = AccountViews.resolve(segments)
+    if (!page) notFound()
+    const content = await page.render(view)
+
+    // The audit write happens after the response is sent, so it never slows the page down.
+    const event: { invoice?: unknown; type: PortalEventType } = page.invoiceId
+      ? { invoice: documentId(portal, page.invoiceId), type: 'invoice_viewed' }
+      : { type: 'page_viewed' }
+    const requestHeaders = new Headers(headerList)
+    after(async () => {
+      const req = await createLocalReq({ req: { headers: requestHeaders }, user: contact }, portal.payload)
+      await recordEvent(portal, req, { client: client.id, details: { path: here }, invoice: event.invoice, type: event.type })
+    })
+
+    return (
+      <Shell branding={branding} contact={contact} current={page.nav} view={view}>
+        <title>{`${view.t(page.title)} · ${branding.name}`}</title>
+        {content}
+      </Shell>
+    )
+  }
+}

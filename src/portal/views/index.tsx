@@ -1,0 +1,32 @@
+import type React from 'react'
+
+import type { MessageKey } from '../i18n.js'
+import type { PortalView } from './types.js'
+
+import { CreditNotesView, DocumentsView, PaymentsView, ProfileView } from './account.js'
+import { DashboardView } from './dashboard.js'
+import { InvoiceDetailView, InvoiceListView } from './invoices.js'
+
+type Page = { invoiceId?: string; nav: string; render: (view: PortalView) => Promise<React.ReactNode> | React.ReactNode; title: MessageKey }
+
+const pages: Record<string, Omit<Page, 'invoiceId'>> = {
+  '': { nav: '', render: DashboardView, title: 'dashboard.title' },
+  'credit-notes': { nav: '/credit-notes', render: CreditNotesView, title: 'creditNotes.title' },
+  documents: { nav: '/documents', render: DocumentsView, title: 'documents.title' },
+  invoices: { nav: '/invoices', render: InvoiceListView, title: 'invoices.title' },
+  payments: { nav: '/payments', render: PaymentsView, title: 'payments.title' },
+  profile: { nav: '/profile', render: ProfileView, title: 'profile.title' },
+}
+
+/** The signed-in pages by URL segments: `/`, `/invoices`, `/invoices/<id>`, …; null for anything else. */
+export const AccountViews = {
+  resolve(segments: string[]): null | Page {
+    const [first = '', second, ...rest] = segments
+    if (rest.length) return null
+    if (first === 'invoices' && second) {
+      return { invoiceId: second, nav: '/invoices', render: (view) => InvoiceDetailView({ ...view, invoiceId: second }), title: 'invoice.number' }
+    }
+    if (second !== undefined) return null
+    return pages[first] ?? null
+  },
+}
