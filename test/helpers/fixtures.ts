@@ -54,8 +54,12 @@ export async function seedTwoClients(payload: Payload) {
       collection: 'webhook-events',
       data: { eventId: `evt-${name}`, payload: { secret: true }, provider: 'erp', type: 'invoice.upserted' },
     })
+    const loginToken = await payload.create({
+      collection: 'invoice-portal-tokens',
+      data: { contact: contact.id, expiresAt: new Date(Date.now() + 60_000).toISOString(), purpose: 'magic_link', tokenHash: `hash-${name}` },
+    })
     const events = await payload.find({ collection: 'portal-events', pagination: false, where: { client: { equals: client.id } } })
-    return { client, contact, creditNote, draftCreditNote, draftInvoice, events: events.docs, hiddenDocument, invoice, payment, sharedDocument, webhookEvent }
+    return { client, contact, creditNote, draftCreditNote, draftInvoice, events: events.docs, hiddenDocument, invoice, loginToken, payment, sharedDocument, webhookEvent }
   }
   const a = await tenant('Alpha')
   const b = await tenant('Beta')

@@ -29,6 +29,7 @@ const collections = [
   'portal-events',
   'webhook-events',
   'invoice-portal-sequences',
+  'invoice-portal-tokens',
 ] as const
 type Slug = (typeof collections)[number]
 
@@ -38,6 +39,7 @@ const graphqlNames: Record<Slug, string> = {
   'credit-notes': 'CreditNotes',
   documents: 'Documents',
   'invoice-portal-sequences': 'InvoicePortalSequences',
+  'invoice-portal-tokens': 'InvoicePortalTokens',
   invoices: 'Invoices',
   'payment-events': '',
   payments: 'Payments',
@@ -53,6 +55,7 @@ const visibleToContactOf = (t: Tenant): Record<Slug, Array<number | string> | 'f
   'credit-notes': [t.creditNote.id],
   documents: [t.sharedDocument.id],
   'invoice-portal-sequences': 'forbidden',
+  'invoice-portal-tokens': 'forbidden',
   invoices: [t.invoice.id],
   payments: [t.payment.id],
   'portal-events': t.events.map((event) => event.id),
@@ -176,6 +179,8 @@ const createData = (slug: Slug): Record<string, unknown> => {
       return { client, title: 'New document' }
     case 'invoice-portal-sequences':
       return { key: `k-${Math.random()}`, value: 1 }
+    case 'invoice-portal-tokens':
+      return { contact: fx.a.contact.id, expiresAt: new Date().toISOString(), purpose: 'magic_link', tokenHash: `h-${Math.random()}` }
     case 'invoices':
       return { client, lineItems: [{ description: 'x', quantity: '1', taxRate: '0', unitAmount: 100 }] }
     case 'payments':
@@ -189,9 +194,9 @@ const createData = (slug: Slug): Record<string, unknown> => {
 const uploadFile = pdfUpload('upload')
 /** Staff may create, update and delete everything but the append-only and system-written collections. */
 const staffCannot: Record<'create' | 'delete' | 'update', Slug[]> = {
-  create: ['portal-events', 'webhook-events', 'invoice-portal-sequences'],
-  delete: ['portal-events', 'webhook-events', 'invoice-portal-sequences'],
-  update: ['portal-events', 'invoice-portal-sequences'],
+  create: ['portal-events', 'webhook-events', 'invoice-portal-sequences', 'invoice-portal-tokens'],
+  delete: ['portal-events', 'webhook-events', 'invoice-portal-sequences', 'invoice-portal-tokens'],
+  update: ['portal-events', 'invoice-portal-sequences', 'invoice-portal-tokens'],
 }
 
 describe('create', () => {
@@ -232,6 +237,8 @@ const updateTarget = (slug: Slug): { data: Record<string, unknown>; id: number |
       return { data: { title: 'Renamed' }, id: fx.a.sharedDocument.id }
     case 'invoice-portal-sequences':
       return { data: { value: 999 }, id: 'first' }
+    case 'invoice-portal-tokens':
+      return { data: { usedAt: new Date().toISOString() }, id: fx.a.loginToken.id }
     case 'invoices':
       return { data: { notes: 'Changed' }, id: fx.a.invoice.id }
     case 'payments':
@@ -285,6 +292,7 @@ async function disposable(slug: Slug): Promise<number | string> {
   if (slug === 'portal-events') return fx.a.events[0].id
   if (slug === 'webhook-events') return fx.a.webhookEvent.id
   if (slug === 'invoice-portal-sequences') return (await payload.find({ collection: slug, limit: 1 })).docs[0].id
+  if (slug === 'invoice-portal-tokens') return fx.a.loginToken.id
   const doc = await payload.create({ collection: slug, data: createData(slug), ...(slug === 'documents' ? { file: uploadFile } : {}) })
   return doc.id
 }
