@@ -1,4 +1,4 @@
-import { createLocalReq, logoutOperation, type PayloadRequest } from 'payload'
+import { createLocalReq, LockedAuth, logoutOperation, type PayloadRequest } from 'payload'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 
@@ -32,10 +32,13 @@ const text = (form: FormData, name: string) => {
   return typeof value === 'string' ? value.trim() : ''
 }
 
-/** A path inside the portal to go to after sign-in; anything else (another site, `//host`) is ignored. */
+/**
+ * A path inside the portal to go to after sign-in; anything else (another site, `//host`, a `..`
+ * segment that a browser resolves to outside the portal) is ignored.
+ */
 export function safeNext(portal: Portal, next: unknown): string {
   const route = portal.options.portal.route
-  if (typeof next !== 'string' || /[\\\s]|\/\/|%2f|%5c/i.test(next)) return route
+  if (typeof next !== 'string' || /[\\\s]|\/\/|%2f|%5c|\/(\.|%2e){1,2}(?=[/?#]|$)/i.test(next)) return route
   return next === route || next.startsWith(`${route}/`) || next.startsWith(`${route}?`) ? next : route
 }
 
@@ -57,7 +60,8 @@ const login: Handler = async ({ form, portal, request }) => {
     return seeOther(next, sessionCookie(portal, result.token as string, isSecure(request)))
   } catch (error) {
     const status = (error as { status?: number }).status
-    const reason = status === 423 ? 'locked' : status === 403 ? 'disabled' : 'invalid'
+    // Payload answers a locked account with LockedAuth, whose status is 401 like a wrong password's.
+    const reason = error instanceof LockedAuth || status === 423 ? 'locked' : status === 403 ? 'disabled' : 'invalid'
     const { docs } = await payload.find({ collection: options.slugs.contacts, depth: 0, limit: 1, where: { email: { equals: email } } })
     await recordEvent(portal, await eventRequest(portal, request, null), {
       client: docs[0]?.client,

@@ -1,9 +1,10 @@
+import { commitTransaction, createLocalReq, initTransaction, killTransaction } from 'payload'
 import { createHash, randomBytes } from 'node:crypto'
 
 import type { Portal } from './context.js'
 
 import { relationId } from '../access/index.js'
-import { consumeToken } from '../db/postgres.js'
+import { consumeToken, lockRows } from '../db/postgres.js'
 
 /** At most this many sign-in links per contact per link lifetime, so nobody can flood an inbox. */
 const MAX_LINKS_PER_WINDOW = 5
@@ -16,24 +17,38 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
  */
 export async function createMagicToken(portal: Portal, contactId: number | string, requestIp?: string): Promise<null | string> {
   const { options, payload } = portal
-  const windowStart = new Date(Date.now() - options.portal.magicLinkMinutes * 60_000).toISOString()
-  const recent = await payload.count({
-    collection: options.slugs.portalTokens,
-    where: { contact: { equals: contactId }, createdAt: { greater_than: windowStart } },
-  })
-  if (recent.totalDocs >= MAX_LINKS_PER_WINDOW) return null
-  const token = randomBytes(32).toString('base64url')
-  await payload.create({
-    collection: options.slugs.portalTokens,
-    data: {
-      contact: contactId,
-      expiresAt: new Date(Date.now() + options.portal.magicLinkMinutes * 60_000).toISOString(),
-      purpose: 'magic_link',
-      requestIp,
-      tokenHash: hashToken(token),
-    },
-  })
-  return token
+  // Counting and creating under a lock on the contact's row: requests at the same moment (the sign-in
+  // form answers before the e-mail goes out) take turns, so none of them sees a stale count.
+  const req = await createLocalReq({}, payload)
+  const shouldCommit = await initTransaction(req)
+  try {
+    await lockRows(req, options.slugs.contacts, [contactId])
+    const windowStart = new Date(Date.now() - options.portal.magicLinkMinutes * 60_000).toISOString()
+    const recent = await payload.count({
+      collection: options.slugs.portalTokens,
+      req,
+      where: { contact: { equals: contactId }, createdAt: { greater_than: windowStart } },
+    })
+    const token = recent.totalDocs >= MAX_LINKS_PER_WINDOW ? null : randomBytes(32).toString('base64url')
+    if (token) {
+      await payload.create({
+        collection: options.slugs.portalTokens,
+        data: {
+          contact: contactId,
+          expiresAt: new Date(Date.now() + options.portal.magicLinkMinutes * 60_000).toISOString(),
+          purpose: 'magic_link',
+          requestIp,
+          tokenHash: hashToken(token),
+        },
+        req,
+      })
+    }
+    if (shouldCommit) await commitTransaction(req)
+    return token
+  } catch (error) {
+    await killTransaction(req)
+    throw error
+  }
 }
 
 /** The contact a token would sign in, without spending it (for the confirmation page), or null. */
