@@ -5,6 +5,7 @@ import type { PluginContext } from '../utilities/context.js'
 import { relationId } from '../access/index.js'
 import { externalIdField } from '../fields/external.js'
 import { recordEvent } from '../hooks/audit.js'
+import { hookFlags } from '../utilities/context.js'
 import { resetPasswordEmail } from '../hooks/contactEmails.js'
 
 /**
@@ -73,7 +74,8 @@ export function createContactsCollection({ access, options }: PluginContext): Co
     ],
     hooks: {
       afterLogin: [
-        async ({ req, user }) => {
+        async ({ context, req, user }) => {
+          if (hookFlags(context).verifyPassword) return
           await req.payload.update({
             collection: options.slugs.contacts,
             data: { lastLoginAt: new Date().toISOString() },

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 
 import { relationId } from '../access/index.js'
+import { withFlags } from '../utilities/context.js'
 import { escapeHtml } from '../utilities/html.js'
 import { recordEvent } from '../hooks/audit.js'
 import { type HostConfig, loadPortal, type Portal, portalUrl } from './context.js'
@@ -178,12 +179,16 @@ const changePassword: Handler = async ({ contact, form, portal, request }) => {
   if (password.length < MIN_PASSWORD_LENGTH) return back('passwordShort')
   if (password !== String(form.get('passwordAgain') ?? '')) return back('passwordMismatch')
   try {
-    // Checking the current password through login counts failures towards the lockout, like sign-in.
-    await portal.payload.login({
+    // Checking the current password through login counts failures towards the lockout, like sign-in;
+    // the session that login opens is closed again at once, and it is not audited as a sign-in.
+    const check = await portal.payload.login({
       collection: portal.options.slugs.contacts,
+      context: withFlags(undefined, { verifyPassword: true }),
       data: { email: contact!.email, password: String(form.get('currentPassword') ?? '') },
       req: { headers: request.headers },
     })
+    const verified = await authenticate(portal, check.token)
+    if (verified) await logoutOperation({ collection: portal.payload.collections[portal.options.slugs.contacts], req: await eventRequest(portal, request, verified) })
   } catch {
     return back('wrongPassword')
   }

@@ -13,6 +13,8 @@ export const CONTEXT_KEY = 'invoicePortal'
 export type HookFlags = {
   /** The write is the plugin recomputing an invoice from its payments and credit notes. */
   settlement?: boolean
+  /** A login that only checks a password (changing it): not a sign-in, so not audited as one. */
+  verifyPassword?: boolean
 }
 
 export function hookFlags(context: Record<string, unknown> | undefined): HookFlags {

@@ -529,6 +529,11 @@ describe('profile', () => {
 
     const changed = await change({ currentPassword: contact.password, password: 'changed-password-1', passwordAgain: 'changed-password-1' })
     expect(changed.location).toBe('/portal/profile?saved=password')
+    // Checking the current password opened no lasting session and was not audited as a sign-in.
+    const stored = (await payload.db.findOne({ collection: 'contacts', where: { id: { equals: contact.id } } })) as { sessions?: unknown[] }
+    expect(stored.sessions).toHaveLength(1)
+    const logins = await payload.count({ collection: 'portal-events', where: { contact: { equals: contact.id }, type: { equals: 'login' } } })
+    expect(logins.totalDocs).toBe(1)
     expect((await http.post('login', { email: contact.email, password: 'changed-password-1' })).session).toBeDefined()
     expect((await http.post('login', { email: contact.email, password: contact.password })).location).toBe('/portal/login?error=invalid')
   })
