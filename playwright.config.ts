@@ -1,21 +1,25 @@
 import { defineConfig } from '@playwright/test'
 
 import { e2eDatabaseUri } from './test/e2e/database.js'
+import { e2eSmtpUrl } from './test/e2e/mail-sink.js'
 
 /** `npm run test:e2e` prepares the database and builds dev/ first; this starts the production server. */
 const port = Number(process.env.E2E_PORT || 3210)
+const baseURL = `http://127.0.0.1:${port}`
 
 export default defineConfig({
   // The first render of a page on a cold production server can take a few seconds.
   expect: { timeout: 10_000 },
   forbidOnly: Boolean(process.env.CI),
+  // The SMTP server the app sends to (SMTP_URL below), and where tests read the mail back.
+  globalSetup: './test/e2e/mail-sink.ts',
   outputDir: 'test-results',
   reporter: [['list'], ['json', { outputFile: 'reports/playwright.json' }]],
   testDir: 'test/e2e',
   testMatch: '*.e2e.spec.ts',
   timeout: 60_000,
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL,
     browserName: 'chromium',
     headless: true,
     // A browser download is impossible here: drive Debian's chromium.
@@ -40,10 +44,13 @@ export default defineConfig({
       DATABASE_URI: e2eDatabaseUri(),
       NEXT_TELEMETRY_DISABLED: '1',
       PAYLOAD_CONFIG_PATH: './dev/payload.config.ts',
+      // The public address a deployment configures: links in e-mails (magic links) point here.
+      PORTAL_BASE_URL: baseURL,
+      SMTP_URL: e2eSmtpUrl(),
     },
     reuseExistingServer: false,
     timeout: 60_000,
-    url: `http://127.0.0.1:${port}/admin/login`,
+    url: `${baseURL}/admin/login`,
   },
   workers: 1,
 })

@@ -1,6 +1,7 @@
 /**
  * `npm run test:e2e`: recreate the e2e database, build dev/ for production, run Playwright against
- * `next start` (see playwright.config.ts). Extra arguments go to `playwright test`.
+ * `next start` (see playwright.config.ts; its globalSetup, mail-sink.ts, catches the app's e-mail).
+ * Extra arguments go to `playwright test`.
  */
 import { spawnSync } from 'node:child_process'
 
