@@ -52,5 +52,6 @@ describe('invoice list URL', () => {
     })
     expect(invoiceWhere(parseInvoiceQuery({ amountMin: '1000' }), { currency: 'JPY' }, '2026-11-21')).toEqual({ and: [{ total: { greater_than_equal: 1000 } }] })
     expect(invoiceWhere(parseInvoiceQuery({}), { currency: 'EUR' }, '2026-11-21')).toEqual({})
+    expect(invoiceWhere(parseInvoiceQuery({ status: 'unpaid' }), { currency: 'EUR' }, '2026-11-21')).toEqual({ and: [{ status: { in: ['open', 'partially_paid'] } }] })
   })
 })

@@ -19,7 +19,7 @@ export type InvoiceQuery = {
   page: number
   q: string
   sort: InvoiceSort
-  status: '' | 'overdue' | (typeof invoiceStatuses)[number]
+  status: '' | 'overdue' | 'unpaid' | (typeof invoiceStatuses)[number]
 }
 
 export const invoiceSorts = ['-issueDate', 'issueDate', 'dueDate', '-dueDate', '-total', 'total', '-number', 'number'] as const
@@ -50,7 +50,7 @@ export function parseInvoiceQuery(params: SearchParams): InvoiceQuery {
     page: Number.isInteger(page) && page > 0 ? page : 1,
     q: first(params.q).slice(0, 64),
     sort: (invoiceSorts as readonly string[]).includes(sort) ? (sort as InvoiceSort) : '-issueDate',
-    status: status === 'overdue' || (invoiceStatuses as readonly string[]).includes(status) ? (status as InvoiceQuery['status']) : '',
+    status: ['overdue', 'unpaid', ...invoiceStatuses].includes(status) ? (status as InvoiceQuery['status']) : '',
   }
 }
 
@@ -74,6 +74,8 @@ export function invoiceWhere(query: InvoiceQuery, client: { currency?: null | st
   const and: Where[] = []
   if (query.status === 'overdue') {
     and.push({ status: { in: [...payableInvoiceStatuses] } }, { dueDate: { less_than: `${today}T00:00:00.000Z` } })
+  } else if (query.status === 'unpaid') {
+    and.push({ status: { in: [...payableInvoiceStatuses] } })
   } else if (query.status) {
     and.push({ status: { equals: query.status } })
   }

@@ -25,6 +25,13 @@ const seeOther = (location: string, cookie?: string) =>
 const isSecure = (request: Request) =>
   new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https'
 
+/** The host the browser used: a proxy's X-Forwarded-Host, else Host; the server's own URL may name another. */
+const requestHost = (request: Request) =>
+  request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? new URL(request.url).host
+
+/** The origin the browser used, for links in e-mails when no `portal.baseUrl` is configured. */
+const requestOrigin = (request: Request) => `${isSecure(request) ? 'https' : 'http'}://${requestHost(request)}`
+
 const requestIp = (request: Request) =>
   request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || undefined
 
@@ -88,7 +95,7 @@ const logout: Handler = async ({ contact, portal, request }) => {
 const requestMagicLink: Handler = async ({ form, portal, request }) => {
   const email = text(form, 'email').toLowerCase()
   const next = safeNext(portal, text(form, 'next'))
-  const origin = new URL(request.url).origin
+  const origin = requestOrigin(request)
   void sendMagicLink(portal, email, next, requestIp(request), origin, request).catch((error: unknown) =>
     portal.payload.logger.error({ err: error, msg: 'payload-invoice-portal: magic link not sent' }),
   )
@@ -248,9 +255,8 @@ function segmentsOf(portal: Portal, request: Request): string[] {
 function sameOrigin(request: Request): boolean {
   const origin = request.headers.get('origin')
   if (!origin) return true
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? new URL(request.url).host
   try {
-    return new URL(origin).host === host
+    return new URL(origin).host === requestHost(request)
   } catch {
     return false
   }

@@ -10,8 +10,8 @@ import { relationId } from '../access/index.js'
 import { type PortalEventType, recordEvent } from '../hooks/audit.js'
 import { settingsSlug } from '../options.js'
 import { documentId, type HostConfig, loadPortal, type Portal } from './context.js'
-import { localeFromHeader, type MessageKey, toPortalLocale, translator } from './i18n.js'
-import { authenticate, SESSION_COOKIE } from './session.js'
+import { localeFromHeader, type MessageKey, type PortalLocale, toPortalLocale, translator } from './i18n.js'
+import { authenticate, type Contact, SESSION_COOKIE } from './session.js'
 import { AccountViews } from './views/index.js'
 import { ForgotPasswordView, LoginView, MagicView, type PublicView, ResetPasswordView } from './views/auth.js'
 import { type Branding, Shell } from './views/shell.js'
@@ -41,6 +41,19 @@ export const loadBranding = cache(async (portal: Portal): Promise<Branding> => {
   }
 })
 
+type Viewer = { client: (PortalView['client'] & { portalEnabled?: boolean }) | null; contact: Contact | null; locale: PortalLocale }
+
+/** Who is looking: the signed-in contact and its client (read as the contact), and the language to use. */
+async function resolveViewer(portal: Portal, headerList: Headers, token: string | undefined): Promise<Viewer> {
+  const contact = await authenticate(portal, token)
+  const client = contact
+    ? ((await portal.payload
+        .findByID({ collection: portal.options.slugs.clients, depth: 0, disableErrors: true, id: relationId(contact.client)!, overrideAccess: false, user: contact })
+        .catch(() => null)) as Viewer['client'])
+    : null
+  return { client, contact, locale: client ? toPortalLocale(client.locale) : localeFromHeader(headerList.get('accept-language')) }
+}
+
 /**
  * The whole portal as one server component, mounted by the host at `<route>/[[...segments]]/page.tsx`.
  * Every read goes through the Local API as the signed-in contact with `overrideAccess: false`.
@@ -50,14 +63,14 @@ export function createPortalPage(config: HostConfig) {
     const [portal, { segments = [] }, query, headerList, cookieStore] = await Promise.all([loadPortal(config), params, searchParams, headers(), cookies()])
     const route = portal.options.portal.route
     const branding = await loadBranding(portal)
-    const contact = await authenticate(portal, cookieStore.get(SESSION_COOKIE)?.value)
-
     const publicView = publicViews[segments[0] ?? '']
+    const contact = await authenticate(portal, cookieStore.get(SESSION_COOKIE)?.value)
     if (publicView) {
       if (contact && segments[0] === 'login') redirect(route)
-      const t = translator(localeFromHeader(headerList.get('accept-language')))
+      const locale = localeFromHeader(headerList.get('accept-language'))
+      const t = translator(locale)
       return (
-        <Shell branding={branding} view={{ locale: localeFromHeader(headerList.get('accept-language')), route, t }}>
+        <Shell branding={branding} view={{ locale, route, t }}>
           <title>{`${t(publicView.title)} · ${branding.name}`}</title>
           {await publicView.View({ portal, query, route, segments, t })}
         </Shell>
@@ -66,12 +79,9 @@ export function createPortalPage(config: HostConfig) {
 
     const here = `${route}${segments.length ? `/${segments.map(encodeURIComponent).join('/')}` : ''}`
     if (!contact) redirect(`${route}/login?${new URLSearchParams({ next: here })}`)
-    const client = (await portal.payload
-      .findByID({ collection: portal.options.slugs.clients, depth: 0, disableErrors: true, id: relationId(contact.client)!, overrideAccess: false, user: contact })
-      .catch(() => null)) as PortalView['client'] & { portalEnabled?: boolean } | null
+    const { client, locale } = await resolveViewer(portal, headerList, cookieStore.get(SESSION_COOKIE)?.value)
     if (!client || client.portalEnabled === false) redirect(`${route}/login?error=disabled`)
 
-    const locale = toPortalLocale(client.locale)
     const view: PortalView = { client, contact, locale, portal, query, route, segments, t: translator(locale), timezone: client.timezone || 'UTC' }
     const page = AccountViews.resolve(segments)
     if (!page) notFound()
@@ -91,6 +101,28 @@ export function createPortalPage(config: HostConfig) {
       <Shell branding={branding} contact={contact} current={page.nav} view={view}>
         <title>{`${view.t(page.title)} · ${branding.name}`}</title>
         {content}
+      </Shell>
+    )
+  }
+}
+
+/**
+ * The portal's not-found page, in the portal's chrome and the viewer's language. Mounted by the host as
+ * `<route>/[[...segments]]/not-found.tsx`; the page answers 404 through it for unknown pages and for
+ * records the contact may not see, which look exactly alike.
+ */
+export function createPortalNotFound(config: HostConfig) {
+  return async function PortalNotFound() {
+    const [portal, headerList, cookieStore] = await Promise.all([loadPortal(config), headers(), cookies()])
+    const route = portal.options.portal.route
+    const [branding, viewer] = await Promise.all([loadBranding(portal), resolveViewer(portal, headerList, cookieStore.get(SESSION_COOKIE)?.value)])
+    const t = translator(viewer.locale)
+    return (
+      <Shell branding={branding} contact={viewer.client ? (viewer.contact ?? undefined) : undefined} view={{ locale: viewer.locale, route, t }}>
+        <title>{`${t('notFound.title')} · ${branding.name}`}</title>
+        <h1>{t('notFound.title')}</h1>
+        <p>{t('notFound.body')}</p>
+        <p><a href={route}>{t('nav.dashboard')}</a></p>
       </Shell>
     )
   }

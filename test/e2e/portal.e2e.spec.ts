@@ -55,7 +55,7 @@ async function applyFilters(page: Page, expected: Record<string, string>, number
   await filtersForm(page).getByRole('button', { name: 'Filters toepassen' }).click()
   await expect(page).toHaveURL((url) => url.pathname === '/portal/invoices' && Object.entries(expected).every(([key, value]) => url.searchParams.get(key) === value))
   await expect(invoiceNumbersShown(page)).toHaveText(numbers)
-  await expect(page.getByText(`${numbers.length} facturen`)).toBeVisible()
+  await expect(page.getByText(numbers.length === 1 ? '1 factuur' : `${numbers.length} facturen`)).toBeVisible()
 
   const url = page.url()
   await page.reload()
@@ -91,6 +91,11 @@ test('a contact signs in with a password, filters invoices by URL and reads a pa
   await expect(page.locator('header')).toContainText('Alice Janssen')
   await expect(page.getByTestId('open-balance')).toHaveText(acme.openBalance)
   await expect(page.getByTestId('overdue-amount')).toHaveText(acme.overdue)
+  // The balance links to exactly the invoices it adds up: open and partially paid ones.
+  await page.getByRole('region', { name: 'Openstaand saldo' }).getByRole('link').click()
+  await expect(page).toHaveURL(/\/portal\/invoices\?status=unpaid$/)
+  await expect(invoiceNumbersShown(page)).toHaveText([consulting, workshop, hosting])
+  await page.goto('/portal')
 
   await page.getByRole('navigation', { name: 'Portaal' }).getByRole('link', { name: 'Facturen' }).click()
   await expect(page).toHaveURL(/\/portal\/invoices$/)
@@ -278,8 +283,9 @@ test("a contact opening another client's invoice by URL gets a 404", async ({ pa
   for (const id of [globex.id, 987654]) {
     const response = await page.goto(`/portal/invoices/${id}`)
     expect(response?.status(), `invoice ${id}`).toBe(404)
-    // The host app's not-found page (the portal mounts none of its own).
-    await expect(page.getByText(/could not be found|not found|niet gevonden/i).first()).toBeVisible()
+    // The portal's own not-found page, in the contact's language and with the portal's navigation.
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Niet gevonden')
+    await expect(page.getByRole('navigation', { name: 'Portaal' })).toBeVisible()
     await expect(page.getByText(globex.number!)).toHaveCount(0)
   }
 })

@@ -51,7 +51,7 @@ export async function DashboardView(view: PortalView) {
         <section aria-labelledby="balance" className="card">
           <h2 id="balance" style={{ margin: 0 }}>{t('dashboard.balance')}</h2>
           <div className="big" data-testid="open-balance">{amounts(balance)}</div>
-          {balance.length ? <a href={`${route}/invoices?status=open`}>{t('nav.invoices')}</a> : <p className="muted">{t('dashboard.noBalance')}</p>}
+          {balance.length ? <a href={`${route}/invoices?status=unpaid`}>{t('nav.invoices')}</a> : <p className="muted">{t('dashboard.noBalance')}</p>}
         </section>
         <section aria-labelledby="overdue" className="card">
           <h2 id="overdue" style={{ margin: 0 }}>{t('dashboard.overdue')}</h2>

@@ -70,6 +70,7 @@ export async function InvoiceListView(view: PortalView) {
           {t('filter.status')}
           <select defaultValue={query.status} name="status">
             <option value="">{t('filter.statusAll')}</option>
+            <option value="unpaid">{t('status.unpaid')}</option>
             <option value="overdue">{t('status.overdue')}</option>
             {invoiceStatuses.filter((status) => status !== 'draft').map((status) => (
               <option key={status} value={status}>{t(`status.${status}`)}</option>
@@ -96,7 +97,7 @@ export async function InvoiceListView(view: PortalView) {
           <a className="button" href={`${route}/invoices`} style={{ background: '#fff', color: 'var(--brand)' }}>{t('action.clear')}</a>
         </div>
       </form>
-      <p aria-live="polite" className="muted">{t('invoices.count', { count: result.totalDocs })}</p>
+      <p aria-live="polite" className="muted">{t(result.totalDocs === 1 ? 'invoices.countOne' : 'invoices.count', { count: result.totalDocs })}</p>
       {invoices.length === 0 ? (
         <Notice>{t('invoices.empty')}</Notice>
       ) : (
