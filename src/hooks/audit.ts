@@ -45,6 +45,8 @@ export async function recordEvent(
   const contact = event.contact ?? (ctx.access.isContact(req) ? req.user?.id : undefined)
   await req.payload.create({
     collection: ctx.options.slugs.portalEvents,
+    // The created event is not used; depth 0 spares reading its client, contact and invoice back.
+    depth: 0,
     data: {
       actor: req.user ? `${req.user.collection}:${req.user.id}` : 'system',
       client: relationId(event.client),

@@ -10,19 +10,22 @@ export type HostConfig = Promise<SanitizedConfig> | SanitizedConfig
 
 export type Portal = PluginContext & { payload: Payload }
 
-const accessByOptions = new WeakMap<SanitizedOptions, PluginContext['access']>()
+const portals = new WeakMap<Payload, Portal>()
 
-/** Payload and the plugin's options and rules, from the host's config. */
+/**
+ * Payload and the plugin's options and rules, from the host's config. The same object for the same
+ * Payload instance, so that per-request caches keyed on it (settings, viewer) are shared.
+ */
 export async function loadPortal(config: HostConfig): Promise<Portal> {
   const payload = await getPayload({ config })
-  const options = payload.config.custom?.[PORTAL_CONFIG_KEY] as SanitizedOptions | undefined
-  if (!options) throw new Error('payload-invoice-portal: the portal needs invoicePortalPlugin() in the Payload config it is given')
-  let access = accessByOptions.get(options)
-  if (!access) {
-    access = createAccess(options)
-    accessByOptions.set(options, access)
+  let portal = portals.get(payload)
+  if (!portal) {
+    const options = payload.config.custom?.[PORTAL_CONFIG_KEY] as SanitizedOptions | undefined
+    if (!options) throw new Error('payload-invoice-portal: the portal needs invoicePortalPlugin() in the Payload config it is given')
+    portal = { access: createAccess(options), options, payload }
+    portals.set(payload, portal)
   }
-  return { access, options, payload }
+  return portal
 }
 
 /** A document id from a URL, typed as the database's ids are (numbers for serial ids). */

@@ -9,6 +9,7 @@ import { recordEvent } from '../hooks/audit.js'
 import { type HostConfig, loadPortal, type Portal, portalUrl } from './context.js'
 import { localeFromHeader, toPortalLocale, translator } from './i18n.js'
 import { authenticate, clearedSessionCookie, type Contact, portalEnabledFor, readCookie, SESSION_COOKIE, sessionCookie, startSession } from './session.js'
+import { brandingOf, loadSettings } from './settings.js'
 import { consumeMagicToken, createMagicToken } from './tokens.js'
 
 /**
@@ -296,8 +297,7 @@ export function createPortalRouteHandlers(config: HostConfig) {
 }
 
 export async function brandName(portal: Portal): Promise<string> {
-  const settings = (await portal.payload.findGlobal({ slug: 'invoice-portal-settings', depth: 0 })) as { branding?: { name?: null | string } }
-  return settings.branding?.name || portal.options.portal.branding.name || 'Billing'
+  return brandingOf(portal, await loadSettings(portal)).name
 }
 
 export { localeFromHeader }

@@ -8,11 +8,11 @@ import type { PortalView, SearchParams } from './views/types.js'
 
 import { relationId } from '../access/index.js'
 import { type PortalEventType, recordEvent } from '../hooks/audit.js'
-import { settingsSlug } from '../options.js'
 import { documentId, type HostConfig, loadPortal, type Portal } from './context.js'
 import { localeFromHeader, type MessageKey, type PortalLocale, toPortalLocale, translator } from './i18n.js'
 import { authenticate, type Contact, SESSION_COOKIE } from './session.js'
 import { AccountViews } from './views/index.js'
+import { brandingOf, loadSettings } from './settings.js'
 import { ForgotPasswordView, LoginView, MagicView, type PublicView, ResetPasswordView } from './views/auth.js'
 import { type Branding, Shell } from './views/shell.js'
 
@@ -28,30 +28,30 @@ const publicViews: Record<string, { title: MessageKey; View: (view: PublicView) 
   'reset-password': { title: 'reset.title', View: ResetPasswordView },
 }
 
-/** Branding from the settings global over the plugin's defaults; read once per request. */
-export const loadBranding = cache(async (portal: Portal): Promise<Branding> => {
-  const settings = (await portal.payload.findGlobal({ slug: settingsSlug, depth: 0 })) as { branding?: Partial<Record<keyof Branding, null | string>> }
-  const defaults = portal.options.portal.branding
-  const brand = settings.branding ?? {}
-  return {
-    legalFooter: brand.legalFooter || defaults.legalFooter,
-    logo: brand.logo || defaults.logo,
-    name: brand.name || defaults.name || 'Billing',
-    primaryColor: /^#[0-9a-f]{3,6}$/i.test(brand.primaryColor ?? '') ? brand.primaryColor! : defaults.primaryColor,
-  }
-})
+const loadBranding = async (portal: Portal): Promise<Branding> => brandingOf(portal, await loadSettings(portal))
 
 type Viewer = { client: (PortalView['client'] & { portalEnabled?: boolean }) | null; contact: Contact | null; locale: PortalLocale }
 
-/** Who is looking: the signed-in contact and its client (read as the contact), and the language to use. */
-async function resolveViewer(portal: Portal, headerList: Headers, token: string | undefined): Promise<Viewer> {
+/**
+ * Who is looking: the signed-in contact and its client (read as the contact), and the language to use.
+ * Once per request: the page and its not-found boundary (which Next renders alongside) share it.
+ */
+const resolveViewer = cache(async (portal: Portal, token: string | undefined, acceptLanguage: null | string): Promise<Viewer> => {
   const contact = await authenticate(portal, token)
   const client = contact
     ? ((await portal.payload
         .findByID({ collection: portal.options.slugs.clients, depth: 0, disableErrors: true, id: relationId(contact.client)!, overrideAccess: false, user: contact })
         .catch(() => null)) as Viewer['client'])
     : null
-  return { client, contact, locale: client ? toPortalLocale(client.locale) : localeFromHeader(headerList.get('accept-language')) }
+  return { client, contact, locale: client ? toPortalLocale(client.locale) : localeFromHeader(acceptLanguage) }
+})
+
+/** The branding and the viewer of this request, fetched side by side. */
+async function requestContext(config: HostConfig) {
+  const [portal, headerList, cookieStore] = await Promise.all([loadPortal(config), headers(), cookies()])
+  const acceptLanguage = headerList.get('accept-language')
+  const [branding, viewer] = await Promise.all([loadBranding(portal), resolveViewer(portal, cookieStore.get(SESSION_COOKIE)?.value, acceptLanguage)])
+  return { acceptLanguage, branding, headerList, portal, viewer }
 }
 
 /**
@@ -60,14 +60,13 @@ async function resolveViewer(portal: Portal, headerList: Headers, token: string 
  */
 export function createPortalPage(config: HostConfig) {
   return async function PortalPage({ params, searchParams }: PortalPageProps) {
-    const [portal, { segments = [] }, query, headerList, cookieStore] = await Promise.all([loadPortal(config), params, searchParams, headers(), cookies()])
+    const [{ acceptLanguage, branding, headerList, portal, viewer }, { segments = [] }, query] = await Promise.all([requestContext(config), params, searchParams])
     const route = portal.options.portal.route
-    const branding = await loadBranding(portal)
+    const { client, contact } = viewer
     const publicView = publicViews[segments[0] ?? '']
-    const contact = await authenticate(portal, cookieStore.get(SESSION_COOKIE)?.value)
     if (publicView) {
       if (contact && segments[0] === 'login') redirect(route)
-      const locale = localeFromHeader(headerList.get('accept-language'))
+      const locale = localeFromHeader(acceptLanguage)
       const t = translator(locale)
       return (
         <Shell branding={branding} view={{ locale, route, t }}>
@@ -79,8 +78,8 @@ export function createPortalPage(config: HostConfig) {
 
     const here = `${route}${segments.length ? `/${segments.map(encodeURIComponent).join('/')}` : ''}`
     if (!contact) redirect(`${route}/login?${new URLSearchParams({ next: here })}`)
-    const { client, locale } = await resolveViewer(portal, headerList, cookieStore.get(SESSION_COOKIE)?.value)
     if (!client || client.portalEnabled === false) redirect(`${route}/login?error=disabled`)
+    const { locale } = viewer
 
     const view: PortalView = { client, contact, locale, portal, query, route, segments, t: translator(locale), timezone: client.timezone || 'UTC' }
     const page = AccountViews.resolve(segments)
@@ -113,9 +112,8 @@ export function createPortalPage(config: HostConfig) {
  */
 export function createPortalNotFound(config: HostConfig) {
   return async function PortalNotFound() {
-    const [portal, headerList, cookieStore] = await Promise.all([loadPortal(config), headers(), cookies()])
+    const { branding, portal, viewer } = await requestContext(config)
     const route = portal.options.portal.route
-    const [branding, viewer] = await Promise.all([loadBranding(portal), resolveViewer(portal, headerList, cookieStore.get(SESSION_COOKIE)?.value)])
     const t = translator(viewer.locale)
     return (
       <Shell branding={branding} contact={viewer.client ? (viewer.contact ?? undefined) : undefined} view={{ locale: viewer.locale, route, t }}>

@@ -8,6 +8,7 @@ import { toMajorUnits } from '../../money/format.js'
 import { calendarDay, invoiceStatuses, payableInvoiceStatuses } from '../../status/machines.js'
 import { type InvoiceQuery, invoiceQueryString, invoiceWhere, PAGE_SIZE, parseInvoiceQuery } from '../filters.js'
 import { documentId } from '../context.js'
+import { loadSettings } from '../settings.js'
 import { day, money, percent, quantity } from '../format.js'
 import { InvoiceStatus, Notice, StatusBadge } from './shell.js'
 import { param } from './types.js'
@@ -159,7 +160,7 @@ export async function InvoiceDetailView(view: PortalView & { invoiceId: string }
       where: { 'allocations.invoice': { equals: invoice.id } },
     }),
     portal.payload.find({ collection: slugs.creditNotes, depth: 0, overrideAccess: false, pagination: false, sort: 'issuedAt', user: contact, where: { invoice: { equals: invoice.id } } }),
-    portal.payload.findGlobal({ slug: 'invoice-portal-settings', depth: 0 }) as Promise<{ portal?: { allowPartialPayment?: boolean | null; minimumPartialAmount?: null | number } }>,
+    loadSettings(portal),
   ])
   const currency = invoice.currency
   const allocatedHere = (payment: Record<string, unknown>) =>
