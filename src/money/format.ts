@@ -1,3 +1,4 @@
+import { numberFormat } from '../utilities/intl.js'
 import { currencyExponent } from './currencies.js'
 import { divideRoundHalfAwayFromZero, parseDecimal } from './decimal.js'
 
@@ -14,7 +15,7 @@ export function toMajorUnits(amount: number, currency: string): string {
 export function formatMoney(amount: number, currency: string, locale = 'en'): string {
   const major = toMajorUnits(amount, currency)
   const exponent = currencyExponent(currency)
-  const format = new Intl.NumberFormat(locale, {
+  const format = numberFormat(locale, {
     currency,
     maximumFractionDigits: exponent,
     minimumFractionDigits: exponent,

@@ -1,6 +1,7 @@
 import type { PortalLocale } from './i18n.js'
 
 import { formatMoney } from '../money/format.js'
+import { dateTimeFormat } from '../utilities/intl.js'
 
 const intlLocale = (locale: PortalLocale) => (locale === 'nl' ? 'nl-NL' : 'en-GB')
 
@@ -9,10 +10,10 @@ export const money = (amount: null | number | undefined, currency: null | string
 
 /** Calendar dates are stored at noon UTC; formatting them in UTC shows the stored day everywhere. */
 export const day = (value: null | string | undefined, locale: PortalLocale) =>
-  value ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(value)) : '—'
+  value ? dateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(value)) : '—'
 
 export const dateTime = (value: null | string | undefined, locale: PortalLocale, timeZone: string) =>
-  value ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(value)) : '—'
+  value ? dateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(value)) : '—'
 
 export const percent = (rate: string, locale: PortalLocale) => `${rate.replace('.', locale === 'nl' ? ',' : '.')}%`
 

@@ -1,3 +1,5 @@
+import { dateTimeFormat } from '../utilities/intl.js'
+
 /**
  * The one place that says which status moves are allowed, for invoices, credit notes and payments.
  *
@@ -119,5 +121,5 @@ export function isOverdue(
 
 /** The calendar day (YYYY-MM-DD) that `instant` falls on in `timezone`. */
 export function calendarDay(instant: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { day: '2-digit', month: '2-digit', timeZone: timezone, year: 'numeric' }).format(instant)
+  return dateTimeFormat('en-CA', { day: '2-digit', month: '2-digit', timeZone: timezone, year: 'numeric' }).format(instant)
 }
