@@ -3,12 +3,12 @@ import type { CollectionConfig, Field } from 'payload'
 import type { PluginContext } from '../utilities/context.js'
 
 import { externalIdField } from '../fields/external.js'
-import { calendarDateField, currencyField, decimalField, moneyField, statusField } from '../fields/index.js'
+import { calendarDateField, currencyField, decimalField, derivedAccess, moneyField, statusField } from '../fields/index.js'
 import { allowDeleteOnlyWhen } from '../hooks/deleteGuard.js'
 import { auditInvoiceStatus, defaultInvoiceFromClient, prepareInvoice } from '../hooks/invoices.js'
 import { invoiceStatuses } from '../status/machines.js'
 
-const derived = { access: { create: () => false, update: () => false }, admin: { readOnly: true } } as const
+const derived = { access: derivedAccess, admin: { readOnly: true } } as const
 
 /** Lines of an invoice or credit note: quantity and tax rate are decimals, amounts minor units. */
 export function lineItemsField(): Field {

@@ -7,7 +7,7 @@ import { compareDecimalToInteger, decimalToString, parseDecimal } from '../money
  * Reusable field builders. Money is an integer of minor units; decimals (quantity, tax rate,
  * exchange rate) are stored as canonical strings so no float ever holds them.
  */
-const derivedAccess: { create: FieldAccess; update: FieldAccess } = {
+export const derivedAccess: { create: FieldAccess; update: FieldAccess } = {
   // Derived fields are computed by hooks; a client can never set them.
   create: () => false,
   update: () => false,

@@ -7,7 +7,7 @@ import { withFlags } from '../utilities/context.js'
 import { escapeHtml } from '../utilities/html.js'
 import { recordEvent } from '../hooks/audit.js'
 import { type HostConfig, loadPortal, type Portal, portalUrl } from './context.js'
-import { localeFromHeader, toPortalLocale, translator } from './i18n.js'
+import { toPortalLocale, translator } from './i18n.js'
 import { authenticate, clearedSessionCookie, type Contact, portalEnabledFor, readCookie, SESSION_COOKIE, sessionCookie, startSession } from './session.js'
 import { brandingOf, loadSettings } from './settings.js'
 import { consumeMagicToken, createMagicToken } from './tokens.js'
@@ -18,7 +18,7 @@ import { consumeMagicToken, createMagicToken } from './tokens.js'
  */
 type Handler = (args: { contact: Contact | null; form: FormData; portal: Portal; request: Request; segments: string[] }) => Promise<Response>
 
-export const MIN_PASSWORD_LENGTH = 10
+import { MIN_PASSWORD_LENGTH } from './rules.js'
 
 const seeOther = (location: string, cookie?: string) =>
   new Response(null, { headers: { Location: location, ...(cookie ? { 'Set-Cookie': cookie } : {}) }, status: 303 })
@@ -280,18 +280,19 @@ export function createPortalRouteHandlers(config: HostConfig) {
     POST: async (request: Request): Promise<Response> => {
       const portal = await loadPortal(config)
       if (!sameOrigin(request)) return new Response('Cross-site form posts are not accepted.', { status: 403 })
-      const [action] = segmentsOf(portal, request)
-      const form = await request.formData().catch(() => new FormData())
-      const contact = await contactFrom(portal, request)
       const segments = segmentsOf(portal, request)
-      const publicHandler = publicPosts[action]
+      const [action] = segments
+      const form = await request.formData().catch(() => new FormData())
+      const publicHandler: Handler | undefined = publicPosts[action]
+      const contactHandler: Handler | undefined = contactPosts[action]
+      if (!publicHandler && !contactHandler) return notFound()
+      // Sign-in and the other public posts need no session; only sign-out and the contact's own forms read it.
+      const contact = contactHandler !== undefined || action === 'logout' ? await contactFrom(portal, request) : null
       if (publicHandler) return publicHandler({ contact, form, portal, request, segments })
-      const contactHandler = contactPosts[action]
-      if (!contactHandler) return notFound()
       if (!contact) {
         return seeOther(`${portal.options.portal.route}/login?${new URLSearchParams({ next: `${portal.options.portal.route}/${action === 'pay' ? `invoices/${text(form, 'invoice')}` : 'profile'}` })}`)
       }
-      return contactHandler({ contact, form, portal, request, segments })
+      return contactHandler!({ contact, form, portal, request, segments })
     },
   }
 }
@@ -300,4 +301,3 @@ export async function brandName(portal: Portal): Promise<string> {
   return brandingOf(portal, await loadSettings(portal)).name
 }
 
-export { localeFromHeader }

@@ -1,4 +1,4 @@
-import { getFieldsToSign, jwtSign, type Payload, type TypedUser } from 'payload'
+import { getFieldsToSign, jwtSign, type TypedUser } from 'payload'
 import { randomUUID } from 'node:crypto'
 
 import type { Portal } from './context.js'
@@ -102,4 +102,3 @@ export async function startSession(portal: Portal, contactId: number | string): 
   return { contact: { ...contact, collection: collection.slug }, token }
 }
 
-export type { Payload }

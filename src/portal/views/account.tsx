@@ -4,7 +4,7 @@ import type { PortalView } from './types.js'
 
 import { relationId } from '../../access/index.js'
 import { day, money } from '../format.js'
-import { Notice, StatusBadge } from './shell.js'
+import { NewPasswordFields, Notice, StatusBadge } from './shell.js'
 import { param } from './types.js'
 
 /** Invoice numbers for a set of ids, in one query (no N+1 on list pages). */
@@ -142,8 +142,7 @@ export function ProfileView(view: PortalView) {
       <h2 id="password">{t('profile.password')}</h2>
       <form action={`${route}/api/password`} aria-labelledby="password" className="stack" method="post">
         <label>{t('field.currentPassword')}<input autoComplete="current-password" name="currentPassword" required type="password" /></label>
-        <label>{t('field.newPassword')}<input autoComplete="new-password" minLength={10} name="password" required type="password" /></label>
-        <label>{t('field.newPasswordAgain')}<input autoComplete="new-password" minLength={10} name="passwordAgain" required type="password" /></label>
+        <NewPasswordFields t={view.t} />
         <button type="submit">{t('action.save')}</button>
       </form>
     </>

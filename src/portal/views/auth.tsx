@@ -5,7 +5,7 @@ import type { Translate } from '../i18n.js'
 import type { SearchParams } from './types.js'
 
 import { peekMagicToken } from '../tokens.js'
-import { Notice } from './shell.js'
+import { NewPasswordFields, Notice } from './shell.js'
 import { param } from './types.js'
 
 export type PublicView = { portal: Portal; query: SearchParams; route: string; segments: string[]; t: Translate }
@@ -101,8 +101,7 @@ export function ResetPasswordView({ query, route, segments, t }: PublicView) {
       {resetErrors[error] ? <Notice kind="error">{t(resetErrors[error])}</Notice> : null}
       <form action={`${route}/api/reset-password`} className="stack" method="post">
         <input name="token" type="hidden" value={segments[1] ?? ''} />
-        <label>{t('field.newPassword')}<input autoComplete="new-password" minLength={10} name="password" required type="password" /></label>
-        <label>{t('field.newPasswordAgain')}<input autoComplete="new-password" minLength={10} name="passwordAgain" required type="password" /></label>
+        <NewPasswordFields t={t} />
         <button type="submit">{t('reset.submit')}</button>
       </form>
       {error === 'invalid' ? <p><a href={`${route}/forgot-password`}>{t('login.forgot')}</a></p> : null}

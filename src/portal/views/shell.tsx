@@ -3,7 +3,10 @@ import React from 'react'
 import type { Contact } from '../session.js'
 import type { PortalView } from './types.js'
 
+import type { Translate } from '../i18n.js'
+
 import { isOverdue } from '../../status/machines.js'
+import { MIN_PASSWORD_LENGTH } from '../rules.js'
 
 const navItems = [
   ['', 'nav.dashboard'],
@@ -71,6 +74,16 @@ export function InvoiceStatus({ invoice, view }: { invoice: { dueDate?: null | s
     <>
       <StatusBadge status={invoice.status} view={view} />
       {isOverdue(invoice, view.timezone) ? <> <StatusBadge status="overdue" view={view} /></> : null}
+    </>
+  )
+}
+
+/** A new password, typed twice (reset and profile forms). */
+export function NewPasswordFields({ t }: { t: Translate }) {
+  return (
+    <>
+      <label>{t('field.newPassword')}<input autoComplete="new-password" minLength={MIN_PASSWORD_LENGTH} name="password" required type="password" /></label>
+      <label>{t('field.newPasswordAgain')}<input autoComplete="new-password" minLength={MIN_PASSWORD_LENGTH} name="passwordAgain" required type="password" /></label>
     </>
   )
 }
