@@ -14,6 +14,7 @@ export type InvoicePortalCollection =
   | 'documents'
   | 'invoices'
   | 'payments'
+  | 'pdfCache'
   | 'portalEvents'
   | 'portalTokens'
   | 'sequences'
@@ -26,6 +27,7 @@ export const defaultSlugs: Record<InvoicePortalCollection, string> = {
   documents: 'documents',
   invoices: 'invoices',
   payments: 'payments',
+  pdfCache: 'invoice-portal-pdf-cache',
   portalEvents: 'portal-events',
   portalTokens: 'invoice-portal-tokens',
   sequences: 'invoice-portal-sequences',
@@ -45,6 +47,8 @@ export type CollectionOptions = {
 }
 
 export type PortalBranding = {
+  /** Company address, tax and bank details printed under the name on PDFs, one item a line. */
+  companyDetails?: string
   /** Legal text printed at the foot of the portal and of PDFs (company number, VAT id, address). */
   legalFooter?: string
   /** URL or path of the logo shown in the portal and on PDFs. */
@@ -74,10 +78,19 @@ export type InvoicePortalPluginOptions = {
    * @default false
    */
   disabled?: boolean
-  /** Upload options of the `documents` collection. */
+  /** Uploads, PDFs and ZIP downloads. */
   documents?: {
+    /** Worker threads that render PDFs. @default the number of CPUs, at most 4 */
+    pdfWorkers?: number
     /** Directory where uploaded files are stored. @default '<cwd>/invoice-portal-documents' */
     staticDir?: string
+    /**
+     * A ZIP of more invoices than this is built by a background job and shared under Documents,
+     * instead of streamed to the browser. @default 200
+     */
+    zipJobThreshold?: number
+    /** Most invoices one ZIP may hold. @default 10000 */
+    zipMaxInvoices?: number
   }
   /**
    * Default numbering patterns, used until staff change them in the settings global.
@@ -109,6 +122,7 @@ export type SanitizedOptions = {
   currency: string
   disabled: boolean
   documentsStaticDir: string | undefined
+  pdf: { workers: number | undefined; zipJobThreshold: number; zipMaxInvoices: number }
   isStaff: (args: { req: PayloadRequest }) => boolean
   numbering: { creditNote: string; invoice: string }
   overrides: Partial<Record<InvoicePortalCollection, CollectionOverride>>
@@ -217,7 +231,15 @@ export function sanitizeOptions(
   }
 
   assertObject(input.documents, 'documents')
-  if (input.documents) assertKnownKeys(input.documents, ['staticDir'], 'documents.')
+  if (input.documents) assertKnownKeys(input.documents, ['pdfWorkers', 'staticDir', 'zipJobThreshold', 'zipMaxInvoices'], 'documents.')
+  const positive = (name: 'pdfWorkers' | 'zipJobThreshold' | 'zipMaxInvoices', fallback: number | undefined) => {
+    const value = input.documents?.[name] ?? fallback
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new InvoicePortalOptionError(`documents.${name}`, `must be a positive whole number, got ${JSON.stringify(value)}`)
+    }
+    return value
+  }
+  const pdf = { workers: positive('pdfWorkers', undefined), zipJobThreshold: positive('zipJobThreshold', 200)!, zipMaxInvoices: positive('zipMaxInvoices', 10_000)! }
   const staticDir = input.documents?.staticDir
   if (staticDir !== undefined && (typeof staticDir !== 'string' || !staticDir)) {
     throw new InvoicePortalOptionError('documents.staticDir', 'must be a non-empty directory path')
@@ -239,7 +261,7 @@ export function sanitizeOptions(
   }
   const branding = input.portal?.branding ?? {}
   assertObject(branding, 'portal.branding')
-  assertKnownKeys(branding, ['legalFooter', 'logo', 'name', 'primaryColor'], 'portal.branding.')
+  assertKnownKeys(branding, ['companyDetails', 'legalFooter', 'logo', 'name', 'primaryColor'], 'portal.branding.')
   const primaryColor = branding.primaryColor ?? '#1d4ed8'
   if (!/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(primaryColor)) {
     throw new InvoicePortalOptionError('portal.branding.primaryColor', `must be a hex colour such as "#1d4ed8", got ${JSON.stringify(primaryColor)}`)
@@ -254,6 +276,7 @@ export function sanitizeOptions(
       req.user?.collection === staffSlug && (isStaffOption ? Boolean(isStaffOption({ req })) : true),
     numbering,
     overrides,
+    pdf,
     portal: { baseUrl: baseUrl?.replace(/\/$/, ''), branding: { ...branding, primaryColor }, magicLinkMinutes, route },
     slugs,
     staffSlug,

@@ -9,11 +9,14 @@ import { createCreditNotesCollection } from './collections/creditNotes.js'
 import { createDocumentsCollection } from './collections/documents.js'
 import { createInvoicesCollection } from './collections/invoices.js'
 import { createPaymentsCollection } from './collections/payments.js'
+import { createPdfCacheCollection } from './collections/pdfCache.js'
 import { createPortalEventsCollection } from './collections/portalEvents.js'
 import { createPortalTokensCollection } from './collections/portalTokens.js'
 import { createSequencesCollection } from './collections/sequences.js'
 import { createWebhookEventsCollection } from './collections/webhookEvents.js'
+import { createPdfEndpoint } from './endpoints/pdf.js'
 import { createSettingsGlobal } from './globals/settings.js'
+import { createZipTask } from './jobs/zipTask.js'
 import { type InvoicePortalCollection, type InvoicePortalPluginOptions, PORTAL_CONFIG_KEY, sanitizeOptions } from './options.js'
 
 const factories: Record<InvoicePortalCollection, (ctx: PluginContext) => CollectionConfig> = {
@@ -23,6 +26,7 @@ const factories: Record<InvoicePortalCollection, (ctx: PluginContext) => Collect
   documents: createDocumentsCollection,
   invoices: createInvoicesCollection,
   payments: createPaymentsCollection,
+  pdfCache: createPdfCacheCollection,
   portalEvents: createPortalEventsCollection,
   portalTokens: createPortalTokensCollection,
   sequences: createSequencesCollection,
@@ -84,6 +88,8 @@ export const invoicePortalPlugin =
     const hostJobsAccess = config.jobs?.access
     config.jobs = {
       ...config.jobs,
+      // Tasks are registered even when disabled, so the jobs table (part of the schema) stays.
+      tasks: [...(config.jobs?.tasks ?? []), createZipTask(ctx)],
       access: {
         ...hostJobsAccess,
         cancel: access.denyContacts(hostJobsAccess?.cancel as Access | undefined) as never,
@@ -98,5 +104,6 @@ export const invoicePortalPlugin =
     // Everything above keeps the schema stable; what follows is behaviour that `disabled` switches off.
     if (options.disabled) return config
 
+    config.endpoints = [...(config.endpoints ?? []), createPdfEndpoint(ctx)]
     return config
   }

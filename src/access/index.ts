@@ -76,6 +76,8 @@ export function createAccess(options: SanitizedOptions) {
     documents: standard('documents'),
     invoices: standard('invoices'),
     payments: standard('payments'),
+    /** Rendered PDFs, keyed by a hash of their content: written only by the PDF code; staff may look. */
+    pdfCache: { ...standard('pdfCache'), create: nobody, delete: nobody, update: nobody },
     /** Append-only: written by the plugin's own server code; nobody creates, changes or deletes through an API. */
     portalEvents: { ...standard('portalEvents'), create: nobody, delete: nobody, update: nobody },
     sequences: { ...standard('sequences'), create: nobody, delete: nobody, update: nobody },

@@ -3,7 +3,7 @@ import type { CollectionConfig } from 'payload'
 import type { PluginContext } from '../utilities/context.js'
 
 import { externalIdField } from '../fields/external.js'
-import { moneyField, statusField } from '../fields/index.js'
+import { moneyField, pdfButtonField, statusField } from '../fields/index.js'
 import { prepareCreditNote, settleCreditNoteInvoice } from '../hooks/creditNotes.js'
 import { allowDeleteOnlyWhen } from '../hooks/deleteGuard.js'
 import { creditNoteStatuses } from '../status/machines.js'
@@ -37,6 +37,7 @@ export function createCreditNotesCollection(ctx: PluginContext): CollectionConfi
       lineItemsField(),
       { name: 'reason', type: 'textarea' },
       { name: 'issuedAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
+      pdfButtonField('credit-notes'),
       externalIdField(access),
     ],
     hooks: {

@@ -3,7 +3,7 @@ import type { CollectionConfig, Field } from 'payload'
 import type { PluginContext } from '../utilities/context.js'
 
 import { externalIdField } from '../fields/external.js'
-import { calendarDateField, currencyField, decimalField, derivedAccess, moneyField, statusField } from '../fields/index.js'
+import { calendarDateField, currencyField, decimalField, derivedAccess, moneyField, pdfButtonField, statusField } from '../fields/index.js'
 import { allowDeleteOnlyWhen } from '../hooks/deleteGuard.js'
 import { auditInvoiceStatus, defaultInvoiceFromClient, prepareInvoice } from '../hooks/invoices.js'
 import { invoiceStatuses } from '../status/machines.js'
@@ -127,6 +127,7 @@ export function createInvoicesCollection(ctx: PluginContext): CollectionConfig {
         admin: { position: 'sidebar' },
       },
       { name: 'sentAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
+      pdfButtonField('invoices'),
       { name: 'paidAt', type: 'date', ...derived, admin: { position: 'sidebar', readOnly: true } },
       { name: 'voidedAt', type: 'date', ...derived, admin: { position: 'sidebar', readOnly: true } },
     ],

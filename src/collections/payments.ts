@@ -2,7 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import type { PluginContext } from '../utilities/context.js'
 
-import { currencyField, moneyField, statusField } from '../fields/index.js'
+import { currencyField, moneyField, pdfButtonField, statusField } from '../fields/index.js'
 import { allowDeleteOnlyWhen } from '../hooks/deleteGuard.js'
 import { preparePayment, settleAfterPaymentDelete, settlePaymentInvoices } from '../hooks/payments.js'
 import { paymentStatuses } from '../status/machines.js'
@@ -53,6 +53,7 @@ export function createPaymentsCollection(ctx: PluginContext): CollectionConfig {
       },
       moneyField('amountRefunded', { min: 0 }),
       { name: 'paidAt', type: 'date', admin: { position: 'sidebar' } },
+      pdfButtonField('receipts', 'receipt'),
       { name: 'notes', type: 'textarea' },
     ],
     hooks: {

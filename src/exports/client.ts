@@ -1,1 +1,2 @@
 export { InvoiceTotalsSummary } from '../components/InvoiceTotalsSummary.js'
+export { PdfDownloadButton } from '../components/PdfDownloadButton.js'

@@ -1,4 +1,4 @@
-import type { Field, FieldAccess, NumberField, TextField } from 'payload'
+import type { Field, FieldAccess, NumberField, TextField, UIField } from 'payload'
 
 import { isCurrency } from '../money/currencies.js'
 import { compareDecimalToInteger, decimalToString, parseDecimal } from '../money/decimal.js'
@@ -121,3 +121,10 @@ export function statusField<S extends string>(statuses: readonly S[], defaultVal
     required: true,
   }
 }
+
+/** The sidebar button that opens or downloads a document's PDF (components/PdfDownloadButton.tsx). */
+export const pdfButtonField = (kind: 'credit-notes' | 'invoices' | 'receipts', label = 'PDF'): UIField => ({
+  name: 'pdfDownload',
+  type: 'ui',
+  admin: { components: { Field: 'payload-invoice-portal/client#PdfDownloadButton' }, custom: { kind, label }, position: 'sidebar' },
+})

@@ -24,13 +24,19 @@ export function createSettingsGlobal({ access, options }: PluginContext): Global
         type: 'group',
         fields: [
           { name: 'name', type: 'text', defaultValue: branding.name },
-          { name: 'logo', type: 'text', admin: { description: 'URL of the logo.' }, defaultValue: branding.logo },
+          { name: 'logo', type: 'text', admin: { description: 'URL of the logo (PNG or JPEG on PDFs).' }, defaultValue: branding.logo },
           {
             type: 'row',
             fields: [
               { name: 'primaryColor', type: 'text', defaultValue: branding.primaryColor },
               { name: 'accentColor', type: 'text' },
             ],
+          },
+          {
+            name: 'companyDetails',
+            type: 'textarea',
+            admin: { description: 'Address, tax and bank details printed under the name on PDFs, one item a line.' },
+            defaultValue: branding.companyDetails,
           },
           { name: 'legalFooter', type: 'textarea', defaultValue: branding.legalFooter },
           {

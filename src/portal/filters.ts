@@ -28,7 +28,7 @@ export const PAGE_SIZE = 25
 
 type SearchParams = Record<string, string | string[] | undefined>
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() ?? ''
-const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))
+export const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))
 const isAmount = (value: string) => {
   const decimal = parseDecimal(value)
   return decimal !== null && decimal.units >= 0n

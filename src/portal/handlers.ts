@@ -11,6 +11,7 @@ import { toPortalLocale, translator } from './i18n.js'
 import { authenticate, clearedSessionCookie, type Contact, portalEnabledFor, readCookie, SESSION_COOKIE, sessionCookie, startSession } from './session.js'
 import { brandingOf, loadSettings } from './settings.js'
 import { consumeMagicToken, createMagicToken } from './tokens.js'
+import { downloadDocumentPdf, downloadStatement, downloadZip, isDocumentPdfPath } from './downloads.js'
 
 /**
  * The portal's form posts and downloads, mounted by the host at `<route>/api/[...path]`. Every form is a
@@ -244,7 +245,9 @@ const publicPosts: Record<string, Handler> = {
   'magic-link': requestMagicLink,
   'reset-password': resetPassword,
 }
-const contactPosts: Record<string, Handler> = { password: changePassword, pay, profile: updateProfile }
+const zip: Handler = async ({ contact, form, portal, request }) => downloadZip({ contact: contact!, portal, request }, form)
+
+const contactPosts: Record<string, Handler> = { password: changePassword, pay, profile: updateProfile, zip }
 
 function segmentsOf(portal: Portal, request: Request): string[] {
   const prefix = `${portal.options.portal.route}/api/`
@@ -271,10 +274,17 @@ export function createPortalRouteHandlers(config: HostConfig) {
   return {
     GET: async (request: Request): Promise<Response> => {
       const portal = await loadPortal(config)
-      const [kind, id] = segmentsOf(portal, request)
+      const segments = segmentsOf(portal, request)
+      const [kind, id] = segments
       const contact = await contactFrom(portal, request)
-      if (kind === 'documents' && id && contact) return downloadDocument(portal, contact, id, request)
-      if (!contact) return seeOther(`${portal.options.portal.route}/login`)
+      if (!contact) {
+        // After sign-in the contact lands on the page the download was offered on.
+        const page = isDocumentPdfPath(segments) || kind === 'statement' ? `/${kind}` : ''
+        return seeOther(`${portal.options.portal.route}/login${page ? `?${new URLSearchParams({ next: `${portal.options.portal.route}${page}` })}` : ''}`)
+      }
+      if (kind === 'documents' && id && segments.length === 2) return downloadDocument(portal, contact, id, request)
+      if (isDocumentPdfPath(segments)) return downloadDocumentPdf({ contact, portal, request }, segments)
+      if (kind === 'statement' && segments.length === 1) return downloadStatement({ contact, portal, request })
       return notFound()
     },
     POST: async (request: Request): Promise<Response> => {
@@ -290,7 +300,8 @@ export function createPortalRouteHandlers(config: HostConfig) {
       const contact = contactHandler !== undefined || action === 'logout' ? await contactFrom(portal, request) : null
       if (publicHandler) return publicHandler({ contact, form, portal, request, segments })
       if (!contact) {
-        return seeOther(`${portal.options.portal.route}/login?${new URLSearchParams({ next: `${portal.options.portal.route}/${action === 'pay' ? `invoices/${text(form, 'invoice')}` : 'profile'}` })}`)
+        const page = action === 'pay' ? `invoices/${text(form, 'invoice')}` : action === 'zip' ? 'invoices' : 'profile'
+        return seeOther(`${portal.options.portal.route}/login?${new URLSearchParams({ next: `${portal.options.portal.route}/${page}` })}`)
       }
       return contactHandler!({ contact, form, portal, request, segments })
     },

@@ -41,6 +41,9 @@ button.link { background: none; border: none; color: var(--brand); padding: 0; m
 .pager { display: flex; gap: 12px; align-items: center; justify-content: space-between; margin: 12px 0; }
 .totals { margin-left: auto; max-width: 420px; }
 .pay { border: 2px solid var(--brand); }
+.actions { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
+button.secondary, .button.secondary { background: #fff; color: var(--brand); }
+td.select { width: 1%; }
 .muted { color: var(--muted); }
 footer.legal { max-width: 1100px; margin: 32px auto; padding: 0 16px; color: var(--muted); font-size: .85rem; }
 .auth { max-width: 440px; margin: 32px auto; }

@@ -25,6 +25,9 @@ export const paymentStatuses = [
 ] as const
 export type PaymentStatus = (typeof paymentStatuses)[number]
 
+/** Payment statuses a receipt exists for: money that arrived, even if some of it went back later. */
+export const receiptPaymentStatuses: readonly PaymentStatus[] = ['succeeded', 'partially_refunded', 'refunded', 'disputed']
+
 /** Invoice statuses whose balance decides between open, partially_paid and paid. */
 export const settlementStatuses: readonly InvoiceStatus[] = ['open', 'partially_paid', 'paid']
 

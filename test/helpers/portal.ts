@@ -46,7 +46,7 @@ export function portalClient(config: Promise<SanitizedConfig> | SanitizedConfig,
       status: response.status,
     }
   }
-  const post = async (action: string, fields: Record<string, string> = {}, options: { cookie?: string; headers?: Record<string, string> } = {}) =>
+  const post = async (action: string, fields: Record<string, string> | URLSearchParams = {}, options: { cookie?: string; headers?: Record<string, string> } = {}) =>
     read(
       await POST(
         new Request(`${origin}/portal/api/${action}`, {

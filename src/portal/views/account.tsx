@@ -3,6 +3,7 @@ import React from 'react'
 import type { PortalView } from './types.js'
 
 import { relationId } from '../../access/index.js'
+import { receiptPaymentStatuses } from '../../status/machines.js'
 import { day, money } from '../format.js'
 import { NewPasswordFields, Notice, StatusBadge } from './shell.js'
 import { param } from './types.js'
@@ -37,7 +38,7 @@ export async function PaymentsView(view: PortalView) {
       <h1>{t('payments.title')}</h1>
       {docs.length === 0 ? <Notice>{t('payments.empty')}</Notice> : (
         <table className="responsive">
-          <thead><tr><th scope="col">{t('payments.date')}</th><th scope="col">{t('payments.invoices')}</th><th scope="col">{t('payments.method')}</th><th scope="col">{t('filter.status')}</th><th className="num" scope="col">{t('invoice.lineTotal')}</th></tr></thead>
+          <thead><tr><th scope="col">{t('payments.date')}</th><th scope="col">{t('payments.invoices')}</th><th scope="col">{t('payments.method')}</th><th scope="col">{t('filter.status')}</th><th className="num" scope="col">{t('invoice.lineTotal')}</th><th scope="col">{t('payments.receipt')}</th></tr></thead>
           <tbody>
             {docs.map((payment) => (
               <tr key={payment.id}>
@@ -50,6 +51,11 @@ export async function PaymentsView(view: PortalView) {
                 <td data-label={t('payments.method')}>{String(payment.method ?? '—').replace(/_/g, ' ')}</td>
                 <td data-label={t('filter.status')}><StatusBadge status={payment.status as string} view={view} /></td>
                 <td className="num" data-label={t('invoice.lineTotal')}>{money(payment.amount as number, payment.currency as string, locale)}</td>
+                <td data-label={t('payments.receipt')}>
+                  {(receiptPaymentStatuses as readonly string[]).includes(payment.status as string) ? (
+                    <a aria-label={t('download.receiptOf', { ref: `P-${payment.id}` })} download href={`${route}/api/payments/${payment.id}/receipt`}>{t('download.receipt')}</a>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -72,7 +78,9 @@ export async function CreditNotesView(view: PortalView) {
           <tbody>
             {docs.map((note) => (
               <tr key={note.id}>
-                <td data-label={t('invoice.number')}>{String(note.number ?? '')} <StatusBadge status={note.status as string} view={view} /></td>
+                <td data-label={t('invoice.number')}>
+                  <a aria-label={t('download.pdfOf', { name: String(note.number ?? '') })} download href={`${route}/api/credit-notes/${note.id}/pdf`}>{String(note.number ?? '')}</a> <StatusBadge status={note.status as string} view={view} />
+                </td>
                 <td data-label={t('payments.invoices')}><InvoiceLink id={note.invoice} numbers={numbers} route={route} /></td>
                 <td data-label={t('payments.date')}>{day(note.issuedAt as string, locale)}</td>
                 <td data-label={t('creditNotes.reason')}>{String(note.reason ?? '')}</td>
@@ -93,6 +101,7 @@ export async function DocumentsView(view: PortalView) {
   return (
     <>
       <h1>{t('documents.title')}</h1>
+      {/^\d+$/.test(param(view.query, 'queued')) ? <Notice kind="ok">{t('download.queued', { count: param(view.query, 'queued') })}</Notice> : null}
       {docs.length === 0 ? <Notice>{t('documents.empty')}</Notice> : (
         <table className="responsive">
           <thead><tr><th scope="col">{t('field.name')}</th><th scope="col">{t('payments.invoices')}</th><th scope="col">{t('payments.date')}</th></tr></thead>

@@ -6,6 +6,7 @@ import type { PortalView } from './types.js'
 import { CreditNotesView, DocumentsView, PaymentsView, ProfileView } from './account.js'
 import { DashboardView } from './dashboard.js'
 import { InvoiceDetailView, InvoiceListView } from './invoices.js'
+import { StatementView } from './statement.js'
 
 type Page = { invoiceId?: string; nav: string; render: (view: PortalView) => Promise<React.ReactNode> | React.ReactNode; title: MessageKey }
 
@@ -16,6 +17,7 @@ const pages: Record<string, Omit<Page, 'invoiceId'>> = {
   invoices: { nav: '/invoices', render: InvoiceListView, title: 'invoices.title' },
   payments: { nav: '/payments', render: PaymentsView, title: 'payments.title' },
   profile: { nav: '/profile', render: ProfileView, title: 'profile.title' },
+  statement: { nav: '/statement', render: StatementView, title: 'statement.title' },
 }
 
 /** The signed-in pages by URL segments: `/`, `/invoices`, `/invoices/<id>`, …; null for anything else. */

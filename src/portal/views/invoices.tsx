@@ -31,6 +31,8 @@ type Invoice = {
   total: number
 }
 
+const zipErrors: Record<string, 'download.noneSelected' | 'download.tooMany'> = { none: 'download.noneSelected', tooMany: 'download.tooMany' }
+
 const sortLabels = {
   '-dueDate': 'sort.dueDesc',
   '-issueDate': 'sort.issueDesc',
@@ -95,17 +97,21 @@ export async function InvoiceListView(view: PortalView) {
         </label>
         <div style={{ display: 'flex', gap: 8 }}>
           <button type="submit">{t('action.apply')}</button>
-          <a className="button" href={`${route}/invoices`} style={{ background: '#fff', color: 'var(--brand)' }}>{t('action.clear')}</a>
+          <a className="button secondary" href={`${route}/invoices`}>{t('action.clear')}</a>
         </div>
       </form>
       <p aria-live="polite" className="muted">{t(result.totalDocs === 1 ? 'invoices.countOne' : 'invoices.count', { count: result.totalDocs })}</p>
+      {zipErrors[param(view.query, 'zip')] ? <Notice kind="error">{t(zipErrors[param(view.query, 'zip')], { max: portal.options.pdf.zipMaxInvoices })}</Notice> : null}
       {invoices.length === 0 ? (
         <Notice>{t('invoices.empty')}</Notice>
       ) : (
+        <form action={`${route}/api/zip`} id="zip-form" method="post">
+        {Object.entries(query).map(([name, value]) => (name === 'page' ? null : <input key={name} name={name} type="hidden" value={String(value)} />))}
         <table className="responsive">
           <caption className="skip">{t('invoices.title')}</caption>
           <thead>
             <tr>
+              <th scope="col"><span className="skip">{t('download.selectAll')}</span></th>
               <th scope="col">{t('invoice.number')}</th>
               <th scope="col">{t('invoice.issueDate')}</th>
               <th scope="col">{t('invoice.dueDate')}</th>
@@ -117,6 +123,9 @@ export async function InvoiceListView(view: PortalView) {
           <tbody>
             {invoices.map((invoice) => (
               <tr key={invoice.id}>
+                <td className="select">
+                  <input aria-label={t('download.select', { name: invoice.number ?? '' })} name="ids" type="checkbox" value={String(invoice.id)} />
+                </td>
                 <td data-label={t('invoice.number')}>
                   <a href={`${route}/invoices/${invoice.id}`}>{invoice.number}</a>
                 </td>
@@ -129,6 +138,11 @@ export async function InvoiceListView(view: PortalView) {
             ))}
           </tbody>
         </table>
+        <div className="actions">
+          <button name="scope" type="submit" value="selected">{t('download.selected')}</button>
+          <button className="secondary" name="scope" type="submit" value="filter">{t('download.allMatching', { count: result.totalDocs })}</button>
+        </div>
+        </form>
       )}
       {result.totalPages > 1 ? (
         <nav aria-label={t('pagination.label')} className="pager">
@@ -177,6 +191,7 @@ export async function InvoiceDetailView(view: PortalView & { invoiceId: string }
       <h1>
         {t('invoice.number')} {invoice.number} <InvoiceStatus invoice={invoice} view={view} />
       </h1>
+      <p><a className="button" download href={`${route}/api/invoices/${invoice.id}/pdf`}>{t('download.pdf')}</a></p>
       {param(view.query, 'payment') === 'unavailable' ? <Notice>{t('invoice.payUnavailable', { number: invoice.number ?? '' })}</Notice> : null}
       {inProgress.map((payment) => (
         <Notice key={payment.id}>{t('invoice.paymentInProgress', { amount: money(allocatedHere(payment), currency, locale) })}</Notice>

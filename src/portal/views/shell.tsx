@@ -14,6 +14,7 @@ const navItems = [
   ['/payments', 'nav.payments'],
   ['/credit-notes', 'nav.creditNotes'],
   ['/documents', 'nav.documents'],
+  ['/statement', 'nav.statement'],
   ['/profile', 'nav.profile'],
 ] as const
 

@@ -1,0 +1,22 @@
+import type { CollectionConfig } from 'payload'
+
+import type { PluginContext } from '../utilities/context.js'
+
+/**
+ * Rendered PDFs, shared by every app instance. The key is a hash of everything the PDF shows plus the
+ * template version (pdf/cache.ts), so an entry is never stale: a changed document simply has a new key,
+ * and the entry of its previous version is removed when the new one is stored.
+ */
+export function createPdfCacheCollection({ access, options }: PluginContext): CollectionConfig {
+  return {
+    slug: options.slugs.pdfCache,
+    access: access.pdfCache,
+    admin: { defaultColumns: ['subject', 'size', 'createdAt'], group: 'Billing', hidden: true },
+    fields: [
+      { name: 'key', type: 'text', required: true, unique: true },
+      { name: 'subject', type: 'text', admin: { description: 'kind:id of the document the PDF shows.' }, index: true, required: true },
+      { name: 'size', type: 'number', required: true },
+      { name: 'data', type: 'textarea', admin: { description: 'The PDF, base64.' }, required: true },
+    ],
+  }
+}

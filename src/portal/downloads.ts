@@ -1,0 +1,137 @@
+import { createLocalReq } from 'payload'
+
+import type { Portal } from './context.js'
+import type { Contact } from './session.js'
+
+import { relationId } from '../access/index.js'
+import { recordEvent } from '../hooks/audit.js'
+import { type DocumentPdfKind, documentPdf, pdfResponse, statementPdf } from '../pdf/index.js'
+import { authoriseZipSelection, invoiceZipStream, ZipSelectionError } from '../pdf/zip.js'
+import { ZIP_QUEUE, ZIP_TASK } from '../jobs/zipTask.js'
+import { calendarDay } from '../status/machines.js'
+import { documentId } from './context.js'
+import { invoiceQueryString, invoiceWhere, isDay, parseInvoiceQuery } from './filters.js'
+
+/**
+ * The portal's PDF and ZIP downloads. Each is read as the signed-in contact (the access rules decide
+ * what exists for them), and each is written to the audit log before a byte is sent.
+ */
+type Download = { contact: Contact; portal: Portal; request: Request }
+
+const plain = (status: number, message: string) => new Response(message, { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, status })
+const notFound = () => plain(404, 'Not found')
+const seeOther = (location: string) => new Response(null, { headers: { Location: location }, status: 303 })
+
+async function audit(download: Download, event: Parameters<typeof recordEvent>[2]) {
+  const { contact, portal, request } = download
+  const req = await createLocalReq({ req: { headers: request.headers }, user: contact as never }, portal.payload)
+  await recordEvent(portal, req, { client: contact.client, contact: contact.id, ...event })
+}
+
+/** URL segment → the PDF it names: `invoices/<id>/pdf`, `credit-notes/<id>/pdf`, `payments/<id>/receipt`. */
+const documentRoutes: Record<string, { kind: DocumentPdfKind; suffix: string }> = {
+  'credit-notes': { kind: 'credit-notes', suffix: 'pdf' },
+  invoices: { kind: 'invoices', suffix: 'pdf' },
+  payments: { kind: 'receipts', suffix: 'receipt' },
+}
+
+export function isDocumentPdfPath(segments: string[]): boolean {
+  const [collection, id, suffix] = segments
+  return segments.length === 3 && Boolean(id) && documentRoutes[collection]?.suffix === suffix
+}
+
+export async function downloadDocumentPdf(download: Download, segments: string[]): Promise<Response> {
+  const { contact, portal, request } = download
+  const { kind } = documentRoutes[segments[0]]
+  const id = documentId(portal, segments[1])
+  const result = id === null ? null : await documentPdf(portal, kind, id, contact)
+  if (!result) return notFound()
+  const { content } = result.loaded.job
+  await audit(download, {
+    details: { file: result.filename, kind: content.kind, [kind === 'receipts' ? 'payment' : 'document']: result.loaded.subject.id },
+    invoice: kind === 'invoices' ? result.loaded.subject.id : undefined,
+    type: 'pdf_downloaded',
+  })
+  return pdfResponse(result.filename, result.pdf, new URL(request.url).searchParams.has('inline'))
+}
+
+/** A statement for a period (default: this calendar year so far) in one currency (default: the client's). */
+export async function downloadStatement(download: Download): Promise<Response> {
+  const { contact, portal, request } = download
+  const params = new URL(request.url).searchParams
+  const client = relationId(contact.client)!
+  const { timezone } = (await portal.payload.findByID({ collection: portal.options.slugs.clients, depth: 0, id: client, select: { timezone: true } })) as { timezone?: string }
+  const today = calendarDay(new Date(), timezone || 'UTC')
+  const from = params.get('from') || `${today.slice(0, 4)}-01-01`
+  const to = params.get('to') || today
+  const currency = params.get('currency')?.toUpperCase() || undefined
+  if (!isDay(from) || !isDay(to) || from > to || (currency && !/^[A-Z]{3}$/.test(currency))) {
+    return seeOther(`${portal.options.portal.route}/statement?${new URLSearchParams({ error: 'invalid', from, to })}`)
+  }
+  const result = await statementPdf(portal, { client, currency, from, to }, contact)
+  if (!result) return notFound()
+  await audit(download, { details: { currency: result.loaded.job.content.kind === 'statement' ? result.loaded.job.content.currency : currency, from, to }, type: 'statement_downloaded' })
+  return pdfResponse(result.filename, result.pdf)
+}
+
+/**
+ * The invoices a ZIP form names: the ticked `ids`, or with `scope=filter` every invoice that the
+ * list's current filters match.
+ */
+async function selectedIds(download: Download, form: FormData): Promise<Array<number | string>> {
+  const { contact, portal } = download
+  if (form.get('scope') !== 'filter') {
+    return form
+      .getAll('ids')
+      .map((value) => documentId(portal, String(value)))
+      .filter((id): id is number | string => id !== null)
+  }
+  const query = parseInvoiceQuery(Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === 'string')) as Record<string, string>)
+  const client = (await portal.payload.findByID({ collection: portal.options.slugs.clients, depth: 0, id: relationId(contact.client)!, select: { currency: true, timezone: true } })) as { currency?: string; timezone?: string }
+  const { docs } = await portal.payload.find({
+    collection: portal.options.slugs.invoices,
+    depth: 0,
+    limit: portal.options.pdf.zipMaxInvoices + 1,
+    overrideAccess: false,
+    pagination: false,
+    select: { id: true },
+    user: contact,
+    where: invoiceWhere(query, client, calendarDay(new Date(), client.timezone || 'UTC')),
+  })
+  return docs.map((doc) => doc.id)
+}
+
+/**
+ * Streams the selected invoices as one ZIP, or, beyond `documents.zipJobThreshold`, queues a job that
+ * shares the ZIP under Documents. The whole selection is checked first: one invoice that is not the
+ * contact's and nothing is sent.
+ */
+export async function downloadZip(download: Download, form: FormData): Promise<Response> {
+  const { contact, portal } = download
+  const route = portal.options.portal.route
+  const back = parseInvoiceQuery(Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === 'string')) as Record<string, string>)
+  let ids: Array<number | string>
+  try {
+    ids = await authoriseZipSelection(portal, await selectedIds(download, form), contact)
+  } catch (error) {
+    if (!(error instanceof ZipSelectionError)) throw error
+    if (error.reason === 'notFound') return notFound()
+    const query = invoiceQueryString(back)
+    return seeOther(`${route}/invoices${query}${query ? '&' : '?'}zip=${error.reason}`)
+  }
+  if (ids.length > portal.options.pdf.zipJobThreshold) {
+    await portal.payload.jobs.queue({ input: { contact: String(contact.id), ids }, queue: ZIP_QUEUE, task: ZIP_TASK as never })
+    await audit(download, { details: { count: ids.length, queued: true }, type: 'zip_downloaded' })
+    return seeOther(`${route}/documents?queued=${ids.length}`)
+  }
+  await audit(download, { details: { count: ids.length, invoices: ids.slice(0, 500) }, type: 'zip_downloaded' })
+  const day = new Date().toISOString().slice(0, 10)
+  return new Response(invoiceZipStream(portal, ids, contact), {
+    headers: {
+      'Cache-Control': 'private, no-store',
+      'Content-Disposition': `attachment; filename="invoices-${day}.zip"`,
+      'Content-Type': 'application/zip',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  })
+}
