@@ -1,7 +1,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import * as threads from 'node:worker_threads'
 
 import type { PdfJob } from './model.js'
 import type { WorkerReply, WorkerRequest } from './worker.js'
@@ -12,6 +12,13 @@ export type PdfPoolOptions = {
   /** Worker threads. @default the number of CPUs, at most 4 */
   size?: number
 }
+
+/**
+ * Bundlers (Next's Turbopack) rewrite a literal `new Worker(path)` into a bundled worker entry; the
+ * worker here is a plain file on disk, so the constructor is looked up where they do not see it.
+ */
+const Worker: typeof threads.Worker = Reflect.get(threads, 'Worker')
+type Worker = threads.Worker
 
 type Task = { job: PdfJob; reject: (error: Error) => void; resolve: (pdf: Buffer) => void }
 type Slot = { renders: number; task: null | Task; worker: Worker }
