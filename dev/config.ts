@@ -43,12 +43,21 @@ export function createDevConfig({ databaseUri, plugin, seed, smtpUrl }: DevConfi
       pool: { connectionString: databaseUri, max: 10 },
     }),
     email: smtpUrl ? smtpEmailAdapter(smtpUrl) : undefined,
+    // Large ZIP downloads are built by a job on the plugin's queue; the app runs it every minute.
+    // Tests run jobs themselves (payload.jobs.run), so no timer is left behind there.
+    jobs: process.env.NODE_ENV === 'test' ? {} : { autoRun: [{ cron: '* * * * *', limit: 5, queue: 'invoice-portal' }] },
     onInit: seed ? seedDemoData : undefined,
     plugins: [
       invoicePortalPlugin({
         currency: 'EUR',
         documents: { staticDir: path.resolve(dirname, '.uploads/documents') },
-        portal: { branding: { legalFooter: 'Example Billing BV · KvK 12345678 · NL001234567B01', name: 'Example Billing' } },
+        portal: {
+          branding: {
+            companyDetails: 'Keizersgracht 100\n1015 AA Amsterdam\nBTW NL001234567B01\nIBAN NL91 ABNA 0417 1643 00',
+            legalFooter: 'Example Billing BV · KvK 12345678 · NL001234567B01',
+            name: 'Example Billing',
+          },
+        },
         ...plugin,
       }),
     ],

@@ -17,6 +17,8 @@ export function createCreditNotesCollection(ctx: PluginContext): CollectionConfi
     admin: { defaultColumns: ['number', 'invoice', 'amount', 'status'], group: 'Billing', useAsTitle: 'number' },
     defaultSort: '-createdAt',
     fields: [
+      // First, so the PDF buttons lead the sidebar.
+      pdfButtonField('credit-notes'),
       { name: 'number', type: 'text', admin: { description: 'Given when the credit note is issued, unless set.' }, index: true, unique: true },
       { name: 'invoice', type: 'relationship', index: true, relationTo: options.slugs.invoices, required: true },
       {
@@ -37,7 +39,6 @@ export function createCreditNotesCollection(ctx: PluginContext): CollectionConfi
       lineItemsField(),
       { name: 'reason', type: 'textarea' },
       { name: 'issuedAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
-      pdfButtonField('credit-notes'),
       externalIdField(access),
     ],
     hooks: {

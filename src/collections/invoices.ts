@@ -57,6 +57,8 @@ export function createInvoicesCollection(ctx: PluginContext): CollectionConfig {
     },
     defaultSort: '-createdAt',
     fields: [
+      // First, so the PDF buttons lead the sidebar.
+      pdfButtonField('invoices'),
       {
         name: 'number',
         type: 'text',
@@ -127,7 +129,6 @@ export function createInvoicesCollection(ctx: PluginContext): CollectionConfig {
         admin: { position: 'sidebar' },
       },
       { name: 'sentAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
-      pdfButtonField('invoices'),
       { name: 'paidAt', type: 'date', ...derived, admin: { position: 'sidebar', readOnly: true } },
       { name: 'voidedAt', type: 'date', ...derived, admin: { position: 'sidebar', readOnly: true } },
     ],

@@ -21,6 +21,8 @@ export function createPaymentsCollection(ctx: PluginContext): CollectionConfig {
     admin: { defaultColumns: ['client', 'amount', 'currency', 'status', 'provider', 'paidAt'], group: 'Billing' },
     defaultSort: '-createdAt',
     fields: [
+      // First, so the PDF buttons lead the sidebar.
+      pdfButtonField('receipts', 'receipt'),
       { name: 'client', type: 'relationship', index: true, relationTo: options.slugs.clients, required: true },
       { type: 'row', fields: [moneyField('amount', { min: 1, required: true }), currencyField(options.currency)] },
       statusField(paymentStatuses, 'pending'),
@@ -53,7 +55,6 @@ export function createPaymentsCollection(ctx: PluginContext): CollectionConfig {
       },
       moneyField('amountRefunded', { min: 0 }),
       { name: 'paidAt', type: 'date', admin: { position: 'sidebar' } },
-      pdfButtonField('receipts', 'receipt'),
       { name: 'notes', type: 'textarea' },
     ],
     hooks: {

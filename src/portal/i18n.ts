@@ -417,7 +417,7 @@ const nl: Record<MessageKey, string> = {
   'download.noneSelected': 'Selecteer een of meer facturen om te downloaden.',
   'download.queued': 'Uw selectie van {count} facturen wordt klaargezet. Over enkele minuten staat die onder Documenten.',
   'download.tooMany': 'Selecteer maximaal {max} facturen tegelijk.',
-  'nav.statement': 'Overzicht',
+  'nav.statement': 'Rekeningoverzicht',
   'statement.title': 'Rekeningoverzicht',
   'statement.intro': 'Kies een periode om een overzicht te downloaden met beginsaldo, facturen, betalingen, creditnota’s, eindsaldo en wat er openstaat naar ouderdom.',
   'statement.from': 'Van',

@@ -39,6 +39,7 @@ for (const [device, viewport] of [
       ['invoice detail', async () => `/portal/invoices/${(await seededInvoices())['Workshop day'].id}`, 'Factuur INV-'],
       ['payments', async () => '/portal/payments', 'Betalingen'],
       ['documents', async () => '/portal/documents', 'Documenten'],
+      ['statement', async () => '/portal/statement', 'Rekeningoverzicht'],
       ['profile', async () => '/portal/profile', 'Profiel'],
     ] as const
     for (const [name, path, heading] of signedIn) {
