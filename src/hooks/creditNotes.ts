@@ -64,7 +64,8 @@ export const prepareCreditNote =
     }
 
     const lines = next.lineItems ?? []
-    if (lines.length > 0 && linesAreComputable(lines)) next.amount = computeTotals(lines).total
+    const totals = lines.length > 0 && linesAreComputable(lines) ? computeTotals(lines) : null
+    if (totals) next.amount = totals.total
     const amount = next.amount
     if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) {
       throw fieldError(slug, 'amount', 'A credit note needs a positive amount in minor units, or lines that add up to one.')
@@ -89,6 +90,8 @@ export const prepareCreditNote =
 
     return {
       ...data,
+      // Each line's total is derived like an invoice's, so a credit note's lines print their amounts.
+      ...(data?.lineItems && totals ? { lineItems: lines.map((line, index) => ({ ...line, amount: totals.lineTotals[index] })) } : {}),
       amount,
       client: relationId(invoice.client),
       currency: invoice.currency,

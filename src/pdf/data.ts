@@ -81,6 +81,9 @@ export type LoadedPdf = { client: Client; filename: string; job: PdfJob; subject
 
 const safeName = (name: string) => name.replace(/[^\w.-]+/g, '_')
 
+/** The calendar day of a moment (payment, issue) where the client is, as the statement counts it. */
+const clientDay = (client: Client, moment: unknown) => (text(moment) ? calendarDay(new Date(text(moment)), client.timezone || 'UTC') : null)
+
 export async function invoicePdfJob(portal: Portal, id: number | string, user: PdfViewer): Promise<LoadedPdf | null> {
   const invoice = await findVisible(portal, portal.options.slugs.invoices, id, user)
   if (!invoice) return null
@@ -121,7 +124,7 @@ export async function creditNotePdfJob(portal: Portal, id: number | string, user
     client: party(client),
     currency: text(note.currency),
     invoiceNumber: text(invoice.number),
-    issuedAt: text(note.issuedAt) || null,
+    issuedAt: clientDay(client, note.issuedAt),
     kind: 'credit-note',
     lines: lines(note),
     number,
@@ -155,7 +158,7 @@ export async function receiptPdfJob(portal: Portal, id: number | string, user: P
     currency: text(payment.currency),
     kind: 'receipt',
     method: text(payment.method).replace(/_/g, ' ') || text(payment.provider),
-    paidAt: text(payment.paidAt) || text(payment.createdAt) || null,
+    paidAt: clientDay(client, payment.paidAt ?? payment.createdAt),
     provider: text(payment.provider),
     reference,
     status: text(payment.status),
@@ -177,8 +180,7 @@ export async function statementPdfJob(portal: Portal, request: StatementRequest,
     .catch(() => null)) as Client | null
   if (!client) return null
   const currency = request.currency || text(client.currency) || portal.options.currency
-  const timezone = client.timezone || 'UTC'
-  const day = (value: unknown) => calendarDay(new Date(text(value)), timezone)
+  const day = (value: unknown) => clientDay(client, value)!
   const common = { depth: 0, pagination: false, ...rightsOf(user) } as const
   const [invoices, payments, creditNotes] = await Promise.all([
     payload.find({
@@ -221,6 +223,6 @@ export async function statementPdfJob(portal: Portal, request: StatementRequest,
     client,
     filename: `statement-${request.from}-${request.to}-${currency}.pdf`,
     job: await frame(portal, client, content),
-    subject: { id: client.id as number | string, kind: `statement-${currency}` },
+    subject: { id: client.id as number | string, kind: `statement-${currency}-${request.from}-${request.to}` },
   }
 }

@@ -2,10 +2,13 @@ import { parentPort } from 'node:worker_threads'
 
 import type { PdfJob } from './model.js'
 
-import { renderPdf } from './render.js'
+import { renderPdf, warmUpFonts } from './render.js'
 
 export type WorkerRequest = { id: number; job: PdfJob }
 export type WorkerReply = { error: string; id: number } | { id: number; pdf: Uint8Array }
+
+// Messages posted before the listener is attached wait in the port's queue.
+await warmUpFonts()
 
 /**
  * One render at a time, driven by messages: between two renders the thread returns to its event

@@ -28,7 +28,12 @@ export const PAGE_SIZE = 25
 
 type SearchParams = Record<string, string | string[] | undefined>
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() ?? ''
-export const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))
+/** A real calendar day as YYYY-MM-DD: 2026-02-30 is refused (Date.parse would roll it into March). */
+export const isDay = (value: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
+  const time = Date.parse(`${value}T00:00:00Z`)
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value
+}
 const isAmount = (value: string) => {
   const decimal = parseDecimal(value)
   return decimal !== null && decimal.units >= 0n

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { handleEndpoints, type SanitizedConfig } from 'payload'
 import { extractText, getDocumentProxy } from 'unpdf'
 
 /**
@@ -38,4 +39,27 @@ export async function snapshotFirstPage(name: string, bytes: Uint8Array): Promis
   await writeFile(pdfPath, bytes)
   await promisify(execFile)('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdfPath, path.join(directory, name)])
   return path.join(directory, `${name}.png`)
+}
+
+/** Occurrences of `needle` in `text` (not overlapping). */
+export const occurrences = (text: string, needle: string) => text.split(needle).length - 1
+
+/**
+ * A GET through the host's REST handlers (custom endpoints included) with the raw bytes kept: the REST
+ * helper of http.ts decodes bodies as text, which a PDF does not survive.
+ */
+export async function getEndpoint(config: Promise<SanitizedConfig> | SanitizedConfig, path: string, token?: string) {
+  const response = await handleEndpoints({
+    config: config as Promise<SanitizedConfig>,
+    request: new Request(`http://localhost${path}`, { headers: token ? { Authorization: `JWT ${token}` } : {} }),
+  })
+  const bytes = new Uint8Array(await response.arrayBuffer())
+  const text = new TextDecoder().decode(bytes)
+  let json: any = null
+  try {
+    json = JSON.parse(text)
+  } catch {
+    // not JSON (a PDF)
+  }
+  return { bytes, headers: response.headers, json, status: response.status, text }
 }
