@@ -1,7 +1,8 @@
 import PostalMime from 'postal-mime'
 import { SMTPServer } from 'smtp-server'
 
-export type ReceivedMail = { html: string; subject: string; text: string; to: string[] }
+export type ReceivedAttachment = { content: Uint8Array; filename: null | string; mimeType: string }
+export type ReceivedMail = { attachments: ReceivedAttachment[]; html: string; subject: string; text: string; to: string[] }
 
 /**
  * A real SMTP server in the test process: the app sends through nodemailer over TCP, and each message
@@ -23,6 +24,11 @@ export async function startSmtpSink() {
       stream.on('end', async () => {
         const parsed = await PostalMime.parse(Buffer.concat(chunks))
         messages.push({
+          attachments: parsed.attachments.map((attachment) => ({
+            content: typeof attachment.content === 'string' ? Buffer.from(attachment.content, 'base64') : new Uint8Array(attachment.content),
+            filename: attachment.filename,
+            mimeType: attachment.mimeType,
+          })),
           html: parsed.html ?? '',
           subject: parsed.subject ?? '',
           text: parsed.text ?? '',

@@ -1,7 +1,5 @@
 import type { Payload } from 'payload'
 
-import PostalMime from 'postal-mime'
-import { SMTPServer } from 'smtp-server'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,6 +16,7 @@ import { httpClient } from '../helpers/http.js'
 import { startTestApp, type TestApp } from '../helpers/payload.js'
 import { flat, getEndpoint, occurrences, pdfPages, pdfText, snapshotFirstPage } from '../helpers/pdf.js'
 import { portalClient } from '../helpers/portal.js'
+import { startSmtpSink } from '../helpers/smtp.js'
 
 /**
  * The PDF engine end to end (invoice, credit note, receipt, statement): what each PDF shows, read back
@@ -31,7 +30,7 @@ let web: ReturnType<typeof portalClient>
 let http: ReturnType<typeof httpClient>
 let seeded: Awaited<ReturnType<typeof seedTwoClients>>
 let staffToken: string
-let mail: Awaited<ReturnType<typeof startMailSink>>
+let mail: Awaited<ReturnType<typeof startSmtpSink>>
 const cookies: Record<'a' | 'b', string> = { a: '', b: '' }
 
 const BRAND = {
@@ -41,33 +40,8 @@ const BRAND = {
 }
 type Locale = 'en' | 'nl'
 
-/** An SMTP server that keeps each message whole, so attachments can be read back (smtp.ts keeps text only). */
-async function startMailSink() {
-  const messages: Buffer[] = []
-  const server = new SMTPServer({
-    authOptional: true,
-    disableReverseLookup: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = []
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-      stream.on('end', () => {
-        messages.push(Buffer.concat(chunks))
-        callback()
-      })
-    },
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    messages,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    url: `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`,
-  }
-}
-
 beforeAll(async () => {
-  mail = await startMailSink()
+  mail = await startSmtpSink()
   app = await startTestApp({
     plugin: {
       documents: { pdfWorkers: 2, staticDir: path.resolve('dev/.uploads/documents') },
@@ -167,22 +141,23 @@ async function expectInvoiceText(text: string, invoiceId: number | string, clien
 const address = (city: string, country: string) => ({ city, country, line1: `Havenstraat 1 ${city}`, line2: 'Unit 4b', postalCode: '1234 AB', region: `${city} Region` })
 
 describe('invoice PDFs', () => {
-  it('JPY (0 decimals, en)', async () => {
-    const { client, cookie } = await clientWithContact({ address: address('Osaka', 'JP'), billingEmail: 'ap@osaka.test', currency: 'JPY', name: 'Osaka Trading K.K.', taxId: 'T1234567890123' })
-    const invoice = await payload.create({
-      collection: 'invoices',
-      data: {
-        client: client.id,
-        dueDate: '2026-12-15',
-        issueDate: '2026-11-15',
-        lineItems: [line(150000, '1', '10', 'Hosting plan'), line(8000, '1.5', '8', 'Support hours'), line(30000, '1', '0', 'Setup fee')],
-        status: 'open',
-      },
-    })
+  /** A client of `currency` with one open invoice of `lines`, downloaded by its contact; the text checked against the database. */
+  async function downloadedInvoice(clientData: Record<string, unknown>, dates: { dueDate: string; issueDate: string }, lineItems: ReturnType<typeof line>[]) {
+    const { client, cookie } = await clientWithContact(clientData)
+    const invoice = await payload.create({ collection: 'invoices', data: { client: client.id, ...dates, lineItems, status: 'open' } })
     const response = await web.get(`invoices/${invoice.id}/pdf`, { cookie })
     expect(response.status).toBe(200)
     const text = await pdfText(response.bytes)
     const stored = await expectInvoiceText(text, invoice.id, client as never)
+    return { stored, text }
+  }
+
+  it('JPY (0 decimals, en)', async () => {
+    const { stored, text } = await downloadedInvoice(
+      { address: address('Osaka', 'JP'), billingEmail: 'ap@osaka.test', currency: 'JPY', name: 'Osaka Trading K.K.', taxId: 'T1234567890123' },
+      { dueDate: '2026-12-15', issueDate: '2026-11-15' },
+      [line(150000, '1', '10', 'Hosting plan'), line(8000, '1.5', '8', 'Support hours'), line(30000, '1', '0', 'Setup fee')],
+    )
     expect(stored.currency).toBe('JPY')
     // 150000 yen is ¥150,000 — no minor unit, so no decimals anywhere.
     expect(text).toMatch(/¥150,000(?![.\d])/)
@@ -190,21 +165,11 @@ describe('invoice PDFs', () => {
   })
 
   it('BHD (3 decimals, en)', async () => {
-    const { client, cookie } = await clientWithContact({ address: address('Manama', 'BH'), billingEmail: 'finance@manama.test', currency: 'BHD', name: 'Manama Pearl W.L.L.', taxId: 'BH200000000000002' })
-    const invoice = await payload.create({
-      collection: 'invoices',
-      data: {
-        client: client.id,
-        dueDate: '2027-01-31',
-        issueDate: '2026-11-20',
-        lineItems: [line(1234567, '1', '10', 'Consulting'), line(45678, '2', '0', 'Travel'), line(999, '3.25', '5.5', 'Materials')],
-        status: 'open',
-      },
-    })
-    const response = await web.get(`invoices/${invoice.id}/pdf`, { cookie })
-    expect(response.status).toBe(200)
-    const text = await pdfText(response.bytes)
-    await expectInvoiceText(text, invoice.id, client as never)
+    const { text } = await downloadedInvoice(
+      { address: address('Manama', 'BH'), billingEmail: 'finance@manama.test', currency: 'BHD', name: 'Manama Pearl W.L.L.', taxId: 'BH200000000000002' },
+      { dueDate: '2027-01-31', issueDate: '2026-11-20' },
+      [line(1234567, '1', '10', 'Consulting'), line(45678, '2', '0', 'Travel'), line(999, '3.25', '5.5', 'Materials')],
+    )
     // 1234567 fils is BHD 1,234.567.
     expect(text).toContain('1,234.567')
     expect(text).toContain('5.5%')
@@ -684,16 +649,13 @@ describe('e-mail attachment', () => {
     const attachment = await pdfAttachment(portal, 'invoices', invoice.id)
     expect(attachment).toMatchObject({ contentType: 'application/pdf', filename: `${invoice.number}.pdf` })
     expect(await pdfAttachment(portal, 'invoices', 999999)).toBeNull()
-    const sent = mail.messages.length
     await payload.sendEmail({ attachments: [attachment!], subject: `Invoice ${invoice.number}`, text: 'Your invoice is attached.', to: 'alpha@client.test' })
-    expect(mail.messages).toHaveLength(sent + 1)
-    const parsed = await PostalMime.parse(mail.messages[sent])
-    expect(parsed.subject).toBe(`Invoice ${invoice.number}`)
-    expect(parsed.attachments).toHaveLength(1)
-    const [received] = parsed.attachments
-    expect(received.filename).toBe(`${invoice.number}.pdf`)
-    expect(received.mimeType).toBe('application/pdf')
-    const content = typeof received.content === 'string' ? Buffer.from(received.content, 'base64') : new Uint8Array(received.content as ArrayBuffer)
+    const received = await mail.waitFor('alpha@client.test')
+    expect(received.subject).toBe(`Invoice ${invoice.number}`)
+    expect(received.attachments).toHaveLength(1)
+    const [{ content, filename, mimeType }] = received.attachments
+    expect(filename).toBe(`${invoice.number}.pdf`)
+    expect(mimeType).toBe('application/pdf')
     expect(same(content, download.bytes)).toBe(true)
     expect(await pdfText(content)).toContain(invoice.number)
   })
