@@ -21,7 +21,7 @@ export type PdfViewer = 'system' | TypedUser
 const rightsOf = (viewer: PdfViewer) => (viewer === 'system' ? { overrideAccess: true } : { overrideAccess: false, user: viewer })
 
 type Doc = Record<string, unknown>
-type Client = Doc & { address?: Record<string, null | string>; billingEmail?: null | string; locale?: string; name: string; taxId?: null | string; timezone?: string }
+type Client = Doc & { address?: Record<string, null | string>; billingEmail?: null | string; locale?: string; name: string; portalEnabled?: boolean; taxId?: null | string; timezone?: string }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '')
 const HEX = /^#[0-9a-f]{6}$|^#[0-9a-f]{3}$/i
@@ -73,9 +73,12 @@ async function clientOf(portal: Portal, id: unknown): Promise<Client> {
   return (await portal.payload.findByID({ collection: portal.options.slugs.clients, depth: 0, id: relationId(id)! })) as unknown as Client
 }
 
-async function frame(portal: Portal, client: Client, content: PdfJob['content']): Promise<PdfJob> {
-  return { brand: await pdfBrand(portal, await loadSettings(portal)), content, locale: toPortalLocale(client.locale) }
+/** The client and the brand, read side by side once the document itself has passed the access check. */
+async function clientAndBrand(portal: Portal, clientId: unknown): Promise<[Client, PdfBrand]> {
+  return Promise.all([clientOf(portal, clientId), loadSettings(portal).then((settings) => pdfBrand(portal, settings))])
 }
+
+const frame = (brand: PdfBrand, client: Client, content: PdfJob['content']): PdfJob => ({ brand, content, locale: toPortalLocale(client.locale) })
 
 export type LoadedPdf = { client: Client; filename: string; job: PdfJob; subject: { id: number | string; kind: string } }
 
@@ -87,7 +90,7 @@ const clientDay = (client: Client, moment: unknown) => (text(moment) ? calendarD
 export async function invoicePdfJob(portal: Portal, id: number | string, user: PdfViewer): Promise<LoadedPdf | null> {
   const invoice = await findVisible(portal, portal.options.slugs.invoices, id, user)
   if (!invoice) return null
-  const client = await clientOf(portal, invoice.client)
+  const [client, brand] = await clientAndBrand(portal, invoice.client)
   const number = text(invoice.number) || `draft-${invoice.id}`
   const content: InvoicePdf = {
     amountCredited: Number(invoice.amountCredited ?? 0),
@@ -108,14 +111,14 @@ export async function invoicePdfJob(portal: Portal, id: number | string, user: P
     taxTotal: Number(invoice.taxTotal ?? 0),
     total: Number(invoice.total ?? 0),
   }
-  return { client, filename: `${safeName(number)}.pdf`, job: await frame(portal, client, content), subject: { id: invoice.id as number | string, kind: 'invoice' } }
+  return { client, filename: `${safeName(number)}.pdf`, job: frame(brand, client, content), subject: { id: invoice.id as number | string, kind: 'invoice' } }
 }
 
 export async function creditNotePdfJob(portal: Portal, id: number | string, user: PdfViewer): Promise<LoadedPdf | null> {
   const note = await findVisible(portal, portal.options.slugs.creditNotes, id, user)
   if (!note) return null
-  const [client, invoice] = await Promise.all([
-    clientOf(portal, note.client),
+  const [[client, brand], invoice] = await Promise.all([
+    clientAndBrand(portal, note.client),
     portal.payload.findByID({ collection: portal.options.slugs.invoices, depth: 0, id: relationId(note.invoice)!, select: { number: true } }),
   ])
   const number = text(note.number) || `draft-credit-${note.id}`
@@ -131,15 +134,15 @@ export async function creditNotePdfJob(portal: Portal, id: number | string, user
     reason: text(note.reason),
     status: text(note.status),
   }
-  return { client, filename: `${safeName(number)}.pdf`, job: await frame(portal, client, content), subject: { id: note.id as number | string, kind: 'credit-note' } }
+  return { client, filename: `${safeName(number)}.pdf`, job: frame(brand, client, content), subject: { id: note.id as number | string, kind: 'credit-note' } }
 }
 
 export async function receiptPdfJob(portal: Portal, id: number | string, user: PdfViewer): Promise<LoadedPdf | null> {
   const payment = await findVisible(portal, portal.options.slugs.payments, id, user)
   if (!payment || !(receiptPaymentStatuses as readonly string[]).includes(text(payment.status))) return null
   const allocations = (payment.allocations as Array<{ amount: number; invoice: unknown }> | undefined) ?? []
-  const [client, invoices] = await Promise.all([
-    clientOf(portal, payment.client),
+  const [[client, brand], invoices] = await Promise.all([
+    clientAndBrand(portal, payment.client),
     portal.payload.find({
       collection: portal.options.slugs.invoices,
       depth: 0,
@@ -163,7 +166,7 @@ export async function receiptPdfJob(portal: Portal, id: number | string, user: P
     reference,
     status: text(payment.status),
   }
-  return { client, filename: `receipt-${reference}.pdf`, job: await frame(portal, client, content), subject: { id: payment.id as number | string, kind: 'receipt' } }
+  return { client, filename: `receipt-${reference}.pdf`, job: frame(brand, client, content), subject: { id: payment.id as number | string, kind: 'receipt' } }
 }
 
 export type StatementRequest = { client: number | string; currency?: string; from: string; to: string }
@@ -182,7 +185,8 @@ export async function statementPdfJob(portal: Portal, request: StatementRequest,
   const currency = request.currency || text(client.currency) || portal.options.currency
   const day = (value: unknown) => clientDay(client, value)!
   const common = { depth: 0, pagination: false, ...rightsOf(user) } as const
-  const [invoices, payments, creditNotes] = await Promise.all([
+  const [brand, invoices, payments, creditNotes] = await Promise.all([
+    loadSettings(portal).then((settings) => pdfBrand(portal, settings)),
     payload.find({
       ...common,
       collection: slugs.invoices,
@@ -222,7 +226,7 @@ export async function statementPdfJob(portal: Portal, request: StatementRequest,
   return {
     client,
     filename: `statement-${request.from}-${request.to}-${currency}.pdf`,
-    job: await frame(portal, client, content),
+    job: frame(brand, client, content),
     subject: { id: client.id as number | string, kind: `statement-${currency}-${request.from}-${request.to}` },
   }
 }

@@ -1,11 +1,14 @@
 import { createLocalReq } from 'payload'
 
+import type { LoadedPdf } from '../pdf/data.js'
 import type { Portal } from './context.js'
 import type { Contact } from './session.js'
 
 import { relationId } from '../access/index.js'
 import { recordEvent } from '../hooks/audit.js'
-import { type DocumentPdfKind, documentPdf, pdfResponse, statementPdf } from '../pdf/index.js'
+import { cachedPdf } from '../pdf/cache.js'
+import { statementPdfJob } from '../pdf/data.js'
+import { type DocumentPdfKind, documentPdfLoaders, pdfResponse } from '../pdf/index.js'
 import { authoriseZipSelection, invoiceZipStream, ZipSelectionError } from '../pdf/zip.js'
 import { ZIP_QUEUE, ZIP_TASK } from '../jobs/zipTask.js'
 import { calendarDay } from '../status/machines.js'
@@ -17,6 +20,16 @@ import { invoiceQueryString, invoiceWhere, isDay, parseInvoiceQuery } from './fi
  * what exists for them), and each is written to the audit log before a byte is sent.
  */
 type Download = { contact: Contact; portal: Portal; request: Request }
+
+/**
+ * Serves a loaded document: the client's portal must still be on (read from the client the loader
+ * already has, so no extra query), and the audit write runs beside the cache lookup.
+ */
+async function serve(download: Download, loaded: LoadedPdf, event: Parameters<typeof recordEvent>[2], inline = false): Promise<Response> {
+  if (loaded.client.portalEnabled === false) return seeOther(`${download.portal.options.portal.route}/login?error=disabled`)
+  const [{ pdf }] = await Promise.all([cachedPdf(download.portal, loaded), audit(download, event)])
+  return pdfResponse(loaded.filename, pdf, inline)
+}
 
 const plain = (status: number, message: string) => new Response(message, { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, status })
 const notFound = () => plain(404, 'Not found')
@@ -44,15 +57,14 @@ export async function downloadDocumentPdf(download: Download, segments: string[]
   const { contact, portal, request } = download
   const { kind } = documentRoutes[segments[0]]
   const id = documentId(portal, segments[1])
-  const result = id === null ? null : await documentPdf(portal, kind, id, contact)
-  if (!result) return notFound()
-  const { content } = result.loaded.job
-  await audit(download, {
-    details: { file: result.filename, kind: content.kind, [kind === 'receipts' ? 'payment' : 'document']: result.loaded.subject.id },
-    invoice: kind === 'invoices' ? result.loaded.subject.id : undefined,
-    type: 'pdf_downloaded',
-  })
-  return pdfResponse(result.filename, result.pdf, new URL(request.url).searchParams.has('inline'))
+  const loaded = id === null ? null : await documentPdfLoaders[kind](portal, id, contact)
+  if (!loaded) return notFound()
+  const event = {
+    details: { file: loaded.filename, kind: loaded.job.content.kind, [kind === 'receipts' ? 'payment' : 'document']: loaded.subject.id },
+    invoice: kind === 'invoices' ? loaded.subject.id : undefined,
+    type: 'pdf_downloaded' as const,
+  }
+  return serve(download, loaded, event, new URL(request.url).searchParams.has('inline'))
 }
 
 /** A statement for a period (default: this calendar year so far) in one currency (default: the client's). */
@@ -68,10 +80,10 @@ export async function downloadStatement(download: Download): Promise<Response> {
   if (!isDay(from) || !isDay(to) || from > to || (currency && !/^[A-Z]{3}$/.test(currency))) {
     return seeOther(`${portal.options.portal.route}/statement?${new URLSearchParams({ error: 'invalid', from, to })}`)
   }
-  const result = await statementPdf(portal, { client, currency, from, to }, contact)
-  if (!result) return notFound()
-  await audit(download, { details: { currency: result.loaded.job.content.kind === 'statement' ? result.loaded.job.content.currency : currency, from, to }, type: 'statement_downloaded' })
-  return pdfResponse(result.filename, result.pdf)
+  const loaded = await statementPdfJob(portal, { client, currency, from, to }, contact)
+  if (!loaded) return notFound()
+  const shown = loaded.job.content.kind === 'statement' ? loaded.job.content.currency : currency
+  return serve(download, loaded, { details: { currency: shown, from, to }, type: 'statement_downloaded' })
 }
 
 /**

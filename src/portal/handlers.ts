@@ -276,7 +276,9 @@ export function createPortalRouteHandlers(config: HostConfig) {
       const portal = await loadPortal(config)
       const segments = segmentsOf(portal, request)
       const [kind, id] = segments
-      const contact = await contactFrom(portal, request)
+      // A PDF download reads the contact's client anyway and checks its portal switch from there (downloads.ts).
+      const pdfRoute = isDocumentPdfPath(segments) || (kind === 'statement' && segments.length === 1)
+      const contact = pdfRoute ? await authenticate(portal, readCookie(request.headers.get('cookie'), SESSION_COOKIE)) : await contactFrom(portal, request)
       if (!contact) {
         // After sign-in the contact lands on the page the download was offered on.
         const page = isDocumentPdfPath(segments) || kind === 'statement' ? `/${kind}` : ''

@@ -473,6 +473,25 @@ describe('who may download what', () => {
     }
   })
 
+  it('once staff switch a client’s portal off, its contact’s session downloads nothing and nothing is audited', async () => {
+    const { client, cookie } = await clientWithContact({ name: 'Switched Off BV' })
+    const invoice = await payload.create({
+      collection: 'invoices',
+      data: { client: client.id, dueDate: '2026-12-31', issueDate: '2026-11-01', lineItems: [line(5000)], status: 'open' },
+    })
+    expect((await web.get(`invoices/${invoice.id}/pdf`, { cookie })).status).toBe(200)
+    await payload.update({ collection: 'clients', data: { portalEnabled: false }, id: client.id })
+    const before = (await eventsOf('pdf_downloaded', { client: { equals: client.id } })).length
+    for (const route of [`invoices/${invoice.id}/pdf`, 'statement?from=2026-01-01&to=2026-12-31']) {
+      const response = await web.get(route, { cookie })
+      expect(response.status, route).toBe(303)
+      expect(response.location, route).toBe('/portal/login?error=disabled')
+      expect(response.bytes.byteLength, route).toBe(0)
+    }
+    expect(await eventsOf('pdf_downloaded', { client: { equals: client.id } })).toHaveLength(before)
+    expect(await eventsOf('statement_downloaded', { client: { equals: client.id } })).toHaveLength(0)
+  })
+
   it('each download is audited with the client, the contact and what was downloaded', async () => {
     const response = await web.get(`payments/${seeded.a.payment.id}/receipt`, { cookie: cookies.a })
     expect(response.status).toBe(200)
