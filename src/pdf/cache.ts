@@ -77,8 +77,10 @@ async function renderAndStore(portal: Portal, loaded: LoadedPdf, key: string): P
     // The previous versions of this document's PDF can never be asked for again.
     await payload.delete({ collection, depth: 0, where: { and: [{ subject: { equals: subject } }, { key: { not_equals: key } }] } })
   } catch (error) {
-    // Another instance stored the same key first (unique), or the cache is unavailable: the PDF is still good.
-    payload.logger.debug({ err: error, msg: 'payload-invoice-portal: PDF not stored in the cache' })
+    // Another instance storing the same key first (unique) is expected; anything else is worth knowing.
+    // Either way the PDF is good and is served.
+    const raced = (error as { data?: { errors?: Array<{ path?: string }> } }).data?.errors?.some((problem) => problem.path === 'key')
+    payload.logger[raced ? 'debug' : 'warn']({ err: error, msg: `payload-invoice-portal: PDF of ${subject} not stored in the cache` })
   }
   remember(key, pdf)
   return pdf

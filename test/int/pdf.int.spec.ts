@@ -196,6 +196,10 @@ describe('invoice PDFs', () => {
     for (const description of descriptions) expect(occurrences(text, `${description} `), description).toBe(1)
     const stored = await invoiceOf(invoice.id)
     expect(text).toContain(`Amount due ${flat(money(stored.amountDue, 'EUR', 'en'))}`)
+    // A long PDF is cached too: Payload's default text limit (40,000 characters) once kept anything over 30 kB out.
+    expect(response.bytes.byteLength).toBeGreaterThan(30_000)
+    const { docs } = await payload.find({ collection: 'invoice-portal-pdf-cache', depth: 0, where: { subject: { equals: `invoice:${invoice.id}` } } })
+    expect(docs.map((doc) => doc.size)).toEqual([response.bytes.byteLength])
   })
 
 })
