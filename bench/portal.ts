@@ -27,17 +27,14 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 
+import { admin, databaseUriOf } from './database.js'
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const resultsDir = path.join(root, 'bench/results')
 const bin = (name: string) => path.join(root, 'node_modules/.bin', name)
 
 const databaseName = 'invoice_portal_bench'
-const serverUri = process.env.BENCH_DATABASE_SERVER ?? process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const databaseUri = (() => {
-  const url = new URL(serverUri)
-  url.pathname = `/${databaseName}`
-  return url.toString()
-})()
+const databaseUri = databaseUriOf(databaseName)
 const invoiceCount = Number(process.env.BENCH_INVOICES || 5000)
 const requests = Number(process.env.BENCH_REQUESTS || 200)
 const warmup = Number(process.env.BENCH_WARMUP || 20)
@@ -56,15 +53,6 @@ const log = (message: string) => console.log(`[bench:portal] ${message}`)
 // ---------------------------------------------------------------------------------------------------
 // Database and child processes
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUri })
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
 
 const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   ...process.env,
