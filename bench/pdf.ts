@@ -12,7 +12,7 @@
  *     (anchors-measured.md, caveat 1). That yield is the only one; nothing else is left out.
  *     Diagnostics (information): a one-line document, a 1-line invoice and the 20-line invoice in the
  *     unembedded standard Helvetica, to show where the time goes.
- *  2. PdfPool({ size: 2 }) as the plugin runs it (recycling after 400 renders per worker included):
+ *  2. PdfPool({ size: 2 }) as the plugin runs it (staggered recycling after 1,000 renders per worker included):
  *     20 warm-up renders per worker, then 800 renders kept 4 in flight (2 per worker: one rendering,
  *     one waiting, so no worker idles on a round trip); PDFs/s over the whole window. 800 rather than
  *     600 so that each worker's recycling falls inside the window, as it does in steady state.
@@ -273,7 +273,7 @@ async function main() {
   const poolPerSecond = counts.poolTimed / poolSeconds
   const poolLatency = stats(latencies)
   print(
-    `2. PdfPool({ size: ${poolSize} }), default recycling (after 400 renders per worker)`,
+    `2. PdfPool({ size: ${poolSize} }), default recycling (staggered, after 1,000 renders per worker)`,
     `   spawn to first PDF ${ms(poolFirstMs)} ms; ${counts.poolWarmupPerWorker} warm-up renders per worker`,
     `   ${counts.poolTimed} renders, ${inFlight} in flight: ${poolSeconds.toFixed(2)} s → ${poolPerSecond.toFixed(1)} PDFs/s; workers recycled in the window: ${poolAfter.recycled - poolBefore.recycled} (pool.info(): ${JSON.stringify(poolAfter)})`,
     `   per-PDF latency in the pool (submit to buffer, incl. queueing behind one other job): ${statLine(poolLatency)}`,
