@@ -31,7 +31,7 @@ describe('invoicePortalPlugin', () => {
   it('adds every collection and the settings global', () => {
     const config = invoicePortalPlugin()(hostConfig())
     expect(config.collections!.map((collection) => collection.slug).sort()).toEqual(
-      ['users', 'posts', 'notes', 'clients', 'contacts', 'invoices', 'payments', 'credit-notes', 'documents', 'portal-events', 'invoice-portal-tokens', 'webhook-events', 'invoice-portal-sequences'].sort(),
+      ['users', 'posts', 'notes', 'clients', 'contacts', 'invoices', 'payments', 'credit-notes', 'documents', 'portal-events', 'invoice-portal-tokens', 'invoice-portal-pdf-cache', 'webhook-events', 'invoice-portal-sequences'].sort(),
     )
     expect(config.globals!.map((global) => global.slug)).toEqual(['site', 'invoice-portal-settings'])
   })
@@ -41,7 +41,10 @@ describe('invoicePortalPlugin', () => {
     const disabled = invoicePortalPlugin({ disabled: true })(hostConfig())
     const shape = (config: Config) => JSON.stringify(config.collections!.map((collection) => [collection.slug, collection.fields.map((field) => ('name' in field ? field.name : field.type))]))
     expect(shape(disabled)).toBe(shape(enabled))
-    expect(disabled.endpoints ?? []).toEqual(enabled.endpoints ?? [])
+    // The jobs table is schema too: the tasks stay registered; only what runs (endpoints) goes.
+    expect(disabled.jobs?.tasks?.map((task) => task.slug)).toEqual(enabled.jobs?.tasks?.map((task) => task.slug))
+    expect(enabled.endpoints?.map((endpoint) => `${endpoint.method} ${endpoint.path}`)).toEqual(['get /invoice-portal/pdf/:kind/:id'])
+    expect(disabled.endpoints ?? []).toEqual([])
   })
 
   it('renamed slugs carry every relationship with them', () => {
