@@ -4,7 +4,7 @@ import type { Portal } from '../portal/context.js'
 import type { LoadedPdf } from './data.js'
 
 import { type PdfJob, TEMPLATE_VERSION } from './model.js'
-import { sharedPdfPool } from './pool.js'
+import { pdfPoolOf } from './pool.js'
 
 /** The PDF's identity: everything it shows (document, branding, language) and the template version. */
 export function pdfCacheKey(job: PdfJob): string {
@@ -50,7 +50,7 @@ export async function cachedPdf(portal: Portal, loaded: LoadedPdf): Promise<PdfR
   const key = pdfCacheKey(loaded.job)
   const hit = recall(key)
   if (hit) return { pdf: hit, source: 'memory' }
-  if (isDraft(loaded)) return { pdf: await sharedPdfPool({ size: portal.options.pdf.workers }).render(loaded.job), source: 'render' }
+  if (isDraft(loaded)) return { pdf: await pdfPoolOf(portal).render(loaded.job), source: 'render' }
   const { payload } = portal
   const collection = portal.options.slugs.pdfCache
   const { docs } = await payload.find({ collection, depth: 0, limit: 1, pagination: false, select: { data: true }, where: { key: { equals: key } } })
@@ -70,7 +70,7 @@ export async function cachedPdf(portal: Portal, loaded: LoadedPdf): Promise<PdfR
 async function renderAndStore(portal: Portal, loaded: LoadedPdf, key: string): Promise<Buffer> {
   const { payload } = portal
   const collection = portal.options.slugs.pdfCache
-  const pdf = await sharedPdfPool({ size: portal.options.pdf.workers }).render(loaded.job)
+  const pdf = await pdfPoolOf(portal).render(loaded.job)
   const subject = `${loaded.subject.kind}:${loaded.subject.id}`
   try {
     await payload.create({ collection, data: { data: pdf.toString('base64'), key, size: pdf.byteLength, subject }, depth: 0 })

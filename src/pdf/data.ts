@@ -18,7 +18,8 @@ import { buildStatement } from './statement.js'
  */
 export type PdfViewer = 'system' | TypedUser
 
-const rightsOf = (viewer: PdfViewer) => (viewer === 'system' ? { overrideAccess: true } : { overrideAccess: false, user: viewer })
+/** Local API options that read as `viewer` may. */
+export const rightsOf = (viewer: PdfViewer) => (viewer === 'system' ? { overrideAccess: true } : { overrideAccess: false, user: viewer })
 
 type Doc = Record<string, unknown>
 type Client = Doc & { address?: Record<string, null | string>; billingEmail?: null | string; locale?: string; name: string; portalEnabled?: boolean; taxId?: null | string; timezone?: string }

@@ -153,3 +153,6 @@ export function sharedPdfPool(options?: PdfPoolOptions): PdfPool {
   store[SHARED] ??= new PdfPool(options)
   return store[SHARED]
 }
+
+/** The shared pool sized by the plugin's `documents.pdfWorkers`. */
+export const pdfPoolOf = (ctx: { options: { pdf: { workers: number | undefined } } }) => sharedPdfPool({ size: ctx.options.pdf.workers })

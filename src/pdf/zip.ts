@@ -6,8 +6,8 @@ import type { Portal } from '../portal/context.js'
 import type { PdfViewer } from './data.js'
 
 import { cachedPdf } from './cache.js'
-import { invoicePdfJob } from './data.js'
-import { sharedPdfPool } from './pool.js'
+import { invoicePdfJob, rightsOf } from './data.js'
+import { pdfPoolOf } from './pool.js'
 
 export type ZipSelection = { ids: Array<number | string> }
 
@@ -36,7 +36,7 @@ export async function authoriseZipSelection(portal: Portal, ids: Array<number | 
     select: { number: true },
     sort: 'number',
     where: { id: { in: unique } },
-    ...(viewer === 'system' ? { overrideAccess: true } : { overrideAccess: false, user: viewer }),
+    ...rightsOf(viewer),
   })
   if (docs.length !== unique.length) throw new ZipSelectionError('notFound', 'One or more of the selected invoices do not exist.')
   return docs.map((doc) => doc.id)
@@ -48,7 +48,7 @@ export async function authoriseZipSelection(portal: Portal, ids: Array<number | 
  * however slowly the receiver reads.
  */
 async function fillArchive(portal: Portal, archive: ZipArchive, ids: Array<number | string>, viewer: PdfViewer) {
-  const ahead = Math.max(1, sharedPdfPool({ size: portal.options.pdf.workers }).info().size)
+  const ahead = Math.max(1, pdfPoolOf(portal).info().size)
   const pdfOf = async (id: number | string) => {
     const loaded = await invoicePdfJob(portal, id, viewer)
     if (!loaded) throw new Error(`Invoice ${id} is no longer available`)

@@ -1,5 +1,4 @@
 import { after } from 'next/server.js'
-import { createLocalReq } from 'payload'
 
 import type { LoadedPdf } from '../pdf/data.js'
 import type { Portal } from './context.js'
@@ -14,7 +13,8 @@ import { authoriseZipSelection, invoiceZipStream, ZipSelectionError } from '../p
 import { ZIP_QUEUE, ZIP_TASK } from '../jobs/zipTask.js'
 import { calendarDay } from '../status/machines.js'
 import { documentId } from './context.js'
-import { invoiceQueryString, invoiceWhere, isDay, parseInvoiceQuery } from './filters.js'
+import { type InvoiceQuery, invoiceQueryString, invoiceWhere, isDay, parseInvoiceQuery } from './filters.js'
+import { eventRequest, notFound, seeOther } from './responses.js'
 
 /**
  * The portal's PDF and ZIP downloads. Each is read as the signed-in contact (the access rules decide
@@ -45,14 +45,9 @@ async function serve(download: Download, loaded: LoadedPdf, event: Parameters<ty
   return pdfResponse(loaded.filename, pdf, inline)
 }
 
-const plain = (status: number, message: string) => new Response(message, { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, status })
-const notFound = () => plain(404, 'Not found')
-const seeOther = (location: string) => new Response(null, { headers: { Location: location }, status: 303 })
-
 async function audit(download: Download, event: Parameters<typeof recordEvent>[2]) {
   const { contact, portal, request } = download
-  const req = await createLocalReq({ req: { headers: request.headers }, user: contact as never }, portal.payload)
-  await recordEvent(portal, req, { client: contact.client, contact: contact.id, ...event })
+  await recordEvent(portal, await eventRequest(portal, request, contact), { client: contact.client, contact: contact.id, ...event })
 }
 
 /** URL segment → the PDF it names: `invoices/<id>/pdf`, `credit-notes/<id>/pdf`, `payments/<id>/receipt`. */
@@ -66,6 +61,9 @@ export function isDocumentPdfPath(segments: string[]): boolean {
   const [collection, id, suffix] = segments
   return segments.length === 3 && Boolean(id) && documentRoutes[collection]?.suffix === suffix
 }
+
+/** A PDF download of any kind: a document's (above) or the statement (`statement`). */
+export const isPdfDownload = (segments: string[]) => isDocumentPdfPath(segments) || (segments.length === 1 && segments[0] === 'statement')
 
 export async function downloadDocumentPdf(download: Download, segments: string[]): Promise<Response> {
   const { contact, portal, request } = download
@@ -104,7 +102,7 @@ export async function downloadStatement(download: Download): Promise<Response> {
  * The invoices a ZIP form names: the ticked `ids`, or with `scope=filter` every invoice that the
  * list's current filters match.
  */
-async function selectedIds(download: Download, form: FormData): Promise<Array<number | string>> {
+async function selectedIds(download: Download, form: FormData, query: InvoiceQuery): Promise<Array<number | string>> {
   const { contact, portal } = download
   if (form.get('scope') !== 'filter') {
     return form
@@ -112,7 +110,6 @@ async function selectedIds(download: Download, form: FormData): Promise<Array<nu
       .map((value) => documentId(portal, String(value)))
       .filter((id): id is number | string => id !== null)
   }
-  const query = parseInvoiceQuery(Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === 'string')) as Record<string, string>)
   const client = (await portal.payload.findByID({ collection: portal.options.slugs.clients, depth: 0, id: relationId(contact.client)!, select: { currency: true, timezone: true } })) as { currency?: string; timezone?: string }
   const { docs } = await portal.payload.find({
     collection: portal.options.slugs.invoices,
@@ -135,15 +132,16 @@ async function selectedIds(download: Download, form: FormData): Promise<Array<nu
 export async function downloadZip(download: Download, form: FormData): Promise<Response> {
   const { contact, portal } = download
   const route = portal.options.portal.route
-  const back = parseInvoiceQuery(Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === 'string')) as Record<string, string>)
+  // The list's filters travel with the form: they select with scope=filter, and lead back to the list.
+  const query = parseInvoiceQuery(Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === 'string')) as Record<string, string>)
   let ids: Array<number | string>
   try {
-    ids = await authoriseZipSelection(portal, await selectedIds(download, form), contact)
+    ids = await authoriseZipSelection(portal, await selectedIds(download, form, query), contact)
   } catch (error) {
     if (!(error instanceof ZipSelectionError)) throw error
     if (error.reason === 'notFound') return notFound()
-    const query = invoiceQueryString(back)
-    return seeOther(`${route}/invoices${query}${query ? '&' : '?'}zip=${error.reason}`)
+    const back = invoiceQueryString(query)
+    return seeOther(`${route}/invoices${back}${back ? '&' : '?'}zip=${error.reason}`)
   }
   if (ids.length > portal.options.pdf.zipJobThreshold) {
     await portal.payload.jobs.queue({ input: { contact: String(contact.id), ids }, queue: ZIP_QUEUE, task: ZIP_TASK as never })

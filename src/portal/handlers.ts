@@ -1,4 +1,4 @@
-import { createLocalReq, LockedAuth, logoutOperation, type PayloadRequest } from 'payload'
+import { LockedAuth, logoutOperation } from 'payload'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 
@@ -11,7 +11,8 @@ import { toPortalLocale, translator } from './i18n.js'
 import { authenticate, clearedSessionCookie, type Contact, portalEnabledFor, readCookie, SESSION_COOKIE, sessionCookie, startSession } from './session.js'
 import { brandingOf, loadSettings } from './settings.js'
 import { consumeMagicToken, createMagicToken } from './tokens.js'
-import { downloadDocumentPdf, downloadStatement, downloadZip, isDocumentPdfPath } from './downloads.js'
+import { downloadDocumentPdf, downloadStatement, downloadZip, isDocumentPdfPath, isPdfDownload } from './downloads.js'
+import { eventRequest, notFound, seeOther } from './responses.js'
 
 /**
  * The portal's form posts and downloads, mounted by the host at `<route>/api/[...path]`. Every form is a
@@ -20,9 +21,6 @@ import { downloadDocumentPdf, downloadStatement, downloadZip, isDocumentPdfPath 
 type Handler = (args: { contact: Contact | null; form: FormData; portal: Portal; request: Request; segments: string[] }) => Promise<Response>
 
 import { MIN_PASSWORD_LENGTH } from './rules.js'
-
-const seeOther = (location: string, cookie?: string) =>
-  new Response(null, { headers: { Location: location, ...(cookie ? { 'Set-Cookie': cookie } : {}) }, status: 303 })
 
 const isSecure = (request: Request) =>
   new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https'
@@ -50,10 +48,6 @@ export function safeNext(portal: Portal, next: unknown): string {
   const route = portal.options.portal.route
   if (typeof next !== 'string' || /[\\\s]|\/\/|%2f|%5c|\/(\.|%2e){1,2}(?=[/?#]|$)/i.test(next)) return route
   return next === route || next.startsWith(`${route}/`) || next.startsWith(`${route}?`) ? next : route
-}
-
-async function eventRequest(portal: Portal, request: Request, user: Contact | null): Promise<PayloadRequest> {
-  return createLocalReq({ req: { headers: request.headers }, user: (user ?? undefined) as never }, portal.payload)
 }
 
 const login: Handler = async ({ form, portal, request }) => {
@@ -235,8 +229,6 @@ const downloadDocument = async (portal: Portal, contact: Contact, id: string, re
   })
 }
 
-const notFound = () => new Response(translator('en')('notFound.title'), { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, status: 404 })
-
 const publicPosts: Record<string, Handler> = {
   'forgot-password': forgotPassword,
   login,
@@ -277,16 +269,15 @@ export function createPortalRouteHandlers(config: HostConfig) {
       const segments = segmentsOf(portal, request)
       const [kind, id] = segments
       // A PDF download reads the contact's client anyway and checks its portal switch from there (downloads.ts).
-      const pdfRoute = isDocumentPdfPath(segments) || (kind === 'statement' && segments.length === 1)
-      const contact = pdfRoute ? await authenticate(portal, readCookie(request.headers.get('cookie'), SESSION_COOKIE)) : await contactFrom(portal, request)
+      const contact = isPdfDownload(segments) ? await authenticate(portal, readCookie(request.headers.get('cookie'), SESSION_COOKIE)) : await contactFrom(portal, request)
       if (!contact) {
         // After sign-in the contact lands on the page the download was offered on.
-        const page = isDocumentPdfPath(segments) || kind === 'statement' ? `/${kind}` : ''
+        const page = isPdfDownload(segments) ? `/${kind}` : ''
         return seeOther(`${portal.options.portal.route}/login${page ? `?${new URLSearchParams({ next: `${portal.options.portal.route}${page}` })}` : ''}`)
       }
       if (kind === 'documents' && id && segments.length === 2) return downloadDocument(portal, contact, id, request)
       if (isDocumentPdfPath(segments)) return downloadDocumentPdf({ contact, portal, request }, segments)
-      if (kind === 'statement' && segments.length === 1) return downloadStatement({ contact, portal, request })
+      if (isPdfDownload(segments)) return downloadStatement({ contact, portal, request })
       return notFound()
     },
     POST: async (request: Request): Promise<Response> => {
