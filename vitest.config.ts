@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // tsconfig keeps JSX for Next; specs that render PDF templates in-process need it compiled.
+  oxc: { jsx: { runtime: 'automatic' } },
   resolve: { tsconfigPaths: true },
   test: {
     // Each file gets its own database (test/helpers/db.ts), so files may run side by side.

@@ -6,6 +6,7 @@ import { createElement } from 'react'
 
 import type { PdfJob } from './model.js'
 
+import { cacheShaping, reuseEmbeddedFonts } from './fontWork.js'
 import { pdfFonts } from './model.js'
 
 import { pdfElement } from './templates/documents.js'
@@ -29,7 +30,10 @@ function registerFonts() {
   }
   // Invoice text is short and must not be split with hyphens (numbers, IBANs, e-mail addresses).
   Font.registerHyphenationCallback((word) => [word])
+  reuseEmbeddedFonts()
 }
+
+const weights = ['normal', 'bold'] as const
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index)
 
@@ -44,23 +48,34 @@ const WARM_UP_TEXT = String.fromCodePoint(
   ...[0x2013, 0x2014, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2026, 0x20ac, 0x2212],
 )
 
+let fontsReady: Promise<void> | undefined
+
 /**
- * Lays every common character out once per font and weight. fontkit caches each glyph with the
- * characters it was first created for; drawing a composite such as "Ĳ" creates its parts (I, J) with
- * none, and a later bold "J" then has no text behind it (search, copy, screen readers). Glyphs laid
- * out here first keep their characters for the worker's life.
+ * Prepares the fonts once per thread: lays every common character out once per font and weight, then
+ * keeps their shaping (fontWork.ts). fontkit caches each glyph with the characters it was first
+ * created for; drawing a composite such as "Ĳ" creates its parts (I, J) with none, and a later bold
+ * "J" then has no text behind it (search, copy, screen readers). Glyphs laid out here first keep their
+ * characters for the thread's life.
  */
-export async function warmUpFonts(): Promise<void> {
-  registerFonts()
-  const texts = pdfFonts.flatMap((fontFamily) =>
-    (['normal', 'bold'] as const).map((fontWeight) => createElement(Text, { key: `${fontFamily}-${fontWeight}`, style: { fontFamily, fontWeight } }, WARM_UP_TEXT)),
-  )
-  await renderToBuffer(createElement(Document, null, createElement(Page, { size: 'A4' }, ...texts)))
+export function warmUpFonts(): Promise<void> {
+  fontsReady ??= (async () => {
+    registerFonts()
+    const texts = pdfFonts.flatMap((fontFamily) =>
+      weights.map((fontWeight) => createElement(Text, { key: `${fontFamily}-${fontWeight}`, style: { fontFamily, fontWeight } }, WARM_UP_TEXT)),
+    )
+    await renderToBuffer(createElement(Document, null, createElement(Page, { size: 'A4' }, ...texts)))
+    for (const fontFamily of pdfFonts) for (const fontWeight of weights) {
+      const font = Font.getFont({ fontFamily, fontWeight }).data
+      // react-pdf types its fonts without fontkit's methods; they are fontkit fonts.
+      if (font) cacheShaping(font as unknown as Parameters<typeof cacheShaping>[0])
+    }
+  })()
+  return fontsReady
 }
 
 /** Renders on the calling thread. Servers go through the pool (pool.ts); this is what its workers run. */
 export async function renderPdf(job: PdfJob): Promise<Buffer> {
-  registerFonts()
+  await warmUpFonts()
   let pages = 0
   const unnumbered = await renderToBuffer(pdfElement(job, { numbered: false, onPages: (count) => (pages = count) }))
   return pages > 1 ? renderToBuffer(pdfElement(job, { numbered: true })) : unnumbered
