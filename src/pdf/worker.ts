@@ -4,7 +4,8 @@ import type { PdfJob } from './model.js'
 
 import { renderPdf, warmUpFonts } from './render.js'
 
-export type WorkerRequest = { id: number; job: PdfJob }
+/** `job` is a PdfJob as JSON (pool.ts keeps queued jobs so). */
+export type WorkerRequest = { id: number; job: string }
 export type WorkerReply = { error: string; id: number } | { id: number; pdf: Uint8Array }
 
 // Messages posted before the listener is attached wait in the port's queue.
@@ -16,7 +17,7 @@ await warmUpFonts()
  */
 parentPort?.on('message', async ({ id, job }: WorkerRequest) => {
   try {
-    const buffer = await renderPdf(job)
+    const buffer = await renderPdf(JSON.parse(job) as PdfJob)
     // Only a buffer that owns its whole ArrayBuffer may be transferred; a small one can share Node's pool.
     const owns = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength
     const pdf = owns ? new Uint8Array(buffer.buffer, 0, buffer.byteLength) : new Uint8Array(buffer)
