@@ -74,9 +74,15 @@ async function clientOf(portal: Portal, id: unknown): Promise<Client> {
   return (await portal.payload.findByID({ collection: portal.options.slugs.clients, depth: 0, id: relationId(id)! })) as unknown as Client
 }
 
-/** The client and the brand, read side by side once the document itself has passed the access check. */
-async function clientAndBrand(portal: Portal, clientId: unknown): Promise<[Client, PdfBrand]> {
-  return Promise.all([clientOf(portal, clientId), loadSettings(portal).then((settings) => pdfBrand(portal, settings))])
+const brandOf = (portal: Portal) => loadSettings(portal).then((settings) => pdfBrand(portal, settings))
+
+/**
+ * The document as `user` may see it and the brand, read side by side: the brand depends on neither.
+ * Null when there is no such document for them.
+ */
+async function visibleWithBrand(portal: Portal, collection: string, id: number | string, user: PdfViewer): Promise<null | { brand: PdfBrand; doc: Doc }> {
+  const [doc, brand] = await Promise.all([findVisible(portal, collection, id, user), brandOf(portal)])
+  return doc && { brand, doc }
 }
 
 const frame = (brand: PdfBrand, client: Client, content: PdfJob['content']): PdfJob => ({ brand, content, locale: toPortalLocale(client.locale) })
@@ -89,9 +95,10 @@ const safeName = (name: string) => name.replace(/[^\w.-]+/g, '_')
 const clientDay = (client: Client, moment: unknown) => (text(moment) ? calendarDay(new Date(text(moment)), client.timezone || 'UTC') : null)
 
 export async function invoicePdfJob(portal: Portal, id: number | string, user: PdfViewer): Promise<LoadedPdf | null> {
-  const invoice = await findVisible(portal, portal.options.slugs.invoices, id, user)
-  if (!invoice) return null
-  const [client, brand] = await clientAndBrand(portal, invoice.client)
+  const found = await visibleWithBrand(portal, portal.options.slugs.invoices, id, user)
+  if (!found) return null
+  const { brand, doc: invoice } = found
+  const client = await clientOf(portal, invoice.client)
   const number = text(invoice.number) || `draft-${invoice.id}`
   const content: InvoicePdf = {
     amountCredited: Number(invoice.amountCredited ?? 0),
@@ -116,10 +123,11 @@ export async function invoicePdfJob(portal: Portal, id: number | string, user: P
 }
 
 export async function creditNotePdfJob(portal: Portal, id: number | string, user: PdfViewer): Promise<LoadedPdf | null> {
-  const note = await findVisible(portal, portal.options.slugs.creditNotes, id, user)
-  if (!note) return null
-  const [[client, brand], invoice] = await Promise.all([
-    clientAndBrand(portal, note.client),
+  const found = await visibleWithBrand(portal, portal.options.slugs.creditNotes, id, user)
+  if (!found) return null
+  const { brand, doc: note } = found
+  const [client, invoice] = await Promise.all([
+    clientOf(portal, note.client),
     portal.payload.findByID({ collection: portal.options.slugs.invoices, depth: 0, id: relationId(note.invoice)!, select: { number: true } }),
   ])
   const number = text(note.number) || `draft-credit-${note.id}`
@@ -139,11 +147,12 @@ export async function creditNotePdfJob(portal: Portal, id: number | string, user
 }
 
 export async function receiptPdfJob(portal: Portal, id: number | string, user: PdfViewer): Promise<LoadedPdf | null> {
-  const payment = await findVisible(portal, portal.options.slugs.payments, id, user)
-  if (!payment || !(receiptPaymentStatuses as readonly string[]).includes(text(payment.status))) return null
+  const found = await visibleWithBrand(portal, portal.options.slugs.payments, id, user)
+  const payment = found?.doc
+  if (!found || !payment || !(receiptPaymentStatuses as readonly string[]).includes(text(payment.status))) return null
   const allocations = (payment.allocations as Array<{ amount: number; invoice: unknown }> | undefined) ?? []
-  const [[client, brand], invoices] = await Promise.all([
-    clientAndBrand(portal, payment.client),
+  const [client, invoices] = await Promise.all([
+    clientOf(portal, payment.client),
     portal.payload.find({
       collection: portal.options.slugs.invoices,
       depth: 0,
@@ -167,7 +176,7 @@ export async function receiptPdfJob(portal: Portal, id: number | string, user: P
     reference,
     status: text(payment.status),
   }
-  return { client, filename: `receipt-${reference}.pdf`, job: frame(brand, client, content), subject: { id: payment.id as number | string, kind: 'receipt' } }
+  return { client, filename: `receipt-${reference}.pdf`, job: frame(found.brand, client, content), subject: { id: payment.id as number | string, kind: 'receipt' } }
 }
 
 export type StatementRequest = { client: number | string; currency?: string; from: string; to: string }
@@ -187,7 +196,7 @@ export async function statementPdfJob(portal: Portal, request: StatementRequest,
   const day = (value: unknown) => clientDay(client, value)!
   const common = { depth: 0, pagination: false, ...rightsOf(user) } as const
   const [brand, invoices, payments, creditNotes] = await Promise.all([
-    loadSettings(portal).then((settings) => pdfBrand(portal, settings)),
+    brandOf(portal),
     payload.find({
       ...common,
       collection: slugs.invoices,

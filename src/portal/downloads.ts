@@ -1,5 +1,3 @@
-import { after } from 'next/server.js'
-
 import type { LoadedPdf } from '../pdf/data.js'
 import type { Portal } from './context.js'
 import type { Contact } from './session.js'
@@ -14,6 +12,7 @@ import { ZIP_QUEUE, ZIP_TASK } from '../jobs/zipTask.js'
 import { calendarDay } from '../status/machines.js'
 import { documentId } from './context.js'
 import { type InvoiceQuery, invoiceQueryString, invoiceWhere, isDay, parseInvoiceQuery } from './filters.js'
+import { afterResponse } from './afterResponse.js'
 import { eventRequest, notFound, seeOther } from './responses.js'
 
 /**
@@ -23,25 +22,13 @@ import { eventRequest, notFound, seeOther } from './responses.js'
 type Download = { contact: Contact; portal: Portal; request: Request }
 
 /**
- * Runs `work` once the response has gone out (Next's `after`), as the portal's page views do; called
- * outside a Next request (tests, scripts), it runs at once.
- */
-async function afterResponse(work: () => Promise<void>): Promise<void> {
-  try {
-    after(work)
-  } catch {
-    await work()
-  }
-}
-
-/**
  * Serves a loaded document: the client's portal must still be on (read from the client the loader
  * already has, so no extra query), and the audit write follows the response.
  */
 async function serve(download: Download, loaded: LoadedPdf, event: Parameters<typeof recordEvent>[2], inline = false): Promise<Response> {
   if (loaded.client.portalEnabled === false) return seeOther(`${download.portal.options.portal.route}/login?error=disabled`)
   const { pdf } = await cachedPdf(download.portal, loaded)
-  await afterResponse(() => audit(download, event))
+  afterResponse(download.portal.payload, () => audit(download, event))
   return pdfResponse(loaded.filename, pdf, inline)
 }
 

@@ -1,13 +1,13 @@
 import { createLocalReq } from 'payload'
 import { cookies, headers } from 'next/headers.js'
 import { notFound, redirect } from 'next/navigation.js'
-import { after } from 'next/server.js'
 import React, { cache } from 'react'
 
 import type { PortalView, SearchParams } from './views/types.js'
 
 import { relationId } from '../access/index.js'
 import { type PortalEventType, recordEvent } from '../hooks/audit.js'
+import { afterResponse } from './afterResponse.js'
 import { documentId, type HostConfig, loadPortal, type Portal } from './context.js'
 import { localeFromHeader, type MessageKey, type PortalLocale, toPortalLocale, translator } from './i18n.js'
 import { authenticate, type Contact, SESSION_COOKIE } from './session.js'
@@ -91,7 +91,7 @@ export function createPortalPage(config: HostConfig) {
       ? { invoice: documentId(portal, page.invoiceId), type: 'invoice_viewed' }
       : { type: 'page_viewed' }
     const requestHeaders = new Headers(headerList)
-    after(async () => {
+    afterResponse(portal.payload, async () => {
       const req = await createLocalReq({ req: { headers: requestHeaders }, user: contact }, portal.payload)
       await recordEvent(portal, req, { client: client.id, details: { path: here }, invoice: event.invoice, type: event.type })
     })

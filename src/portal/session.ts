@@ -1,4 +1,4 @@
-import { getFieldsToSign, jwtSign, type TypedUser } from 'payload'
+import { executeAuthStrategies, getFieldsToSign, jwtSign, type TypedUser } from 'payload'
 import { randomUUID } from 'node:crypto'
 
 import type { Portal } from './context.js'
@@ -58,7 +58,9 @@ function contactsAuth(portal: Portal) {
  */
 export async function authenticate(portal: Portal, token: string | undefined): Promise<Contact | null> {
   if (!token) return null
-  const { user } = await portal.payload.auth({ headers: new Headers({ Authorization: `JWT ${token}` }) })
+  // Payload's auth strategies alone: `payload.auth` would also work out the contact's permissions on
+  // every collection, which no portal request reads (its reads go through the access functions).
+  const { user } = await executeAuthStrategies({ headers: new Headers({ Authorization: `JWT ${token}` }), payload: portal.payload })
   if (!user || user.collection !== portal.options.slugs.contacts) return null
   return user as Contact
 }

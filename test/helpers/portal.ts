@@ -1,6 +1,7 @@
 import type { SanitizedConfig } from 'payload'
 
 import { createPortalRouteHandlers } from '../../src/portal/handlers.js'
+import { afterResponseSettled } from '../../src/portal/afterResponse.js'
 import { SESSION_COOKIE } from '../../src/portal/session.js'
 
 export type PortalResponse = {
@@ -33,6 +34,8 @@ export function portalClient(config: Promise<SanitizedConfig> | SanitizedConfig,
   const { GET, POST } = createPortalRouteHandlers(config)
   const read = async (response: Response): Promise<PortalResponse> => {
     const bytes = new Uint8Array(await response.arrayBuffer())
+    // The audit write follows the response; a test reads the log next, as a person's next click would.
+    await afterResponseSettled()
     const setCookies = response.headers.getSetCookie()
     const session = setCookies.map((header) => cookieValue(header)).find((value) => value)
     return {
