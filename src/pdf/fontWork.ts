@@ -1,7 +1,7 @@
 /**
- * Font work react-pdf repeats on every render that a worker can do once. Measured on the benchmark's
- * 20-line invoice (`npm run bench:pdf`), these two take about 6 of 31 ms; the PDF bytes stay the same
- * (test/int/pdf-font-work.int.spec.ts compares them with the shortcuts off).
+ * Font work react-pdf and pdfkit repeat on every render that a worker can do once. Measured on the
+ * benchmark's 20-line invoice (`npm run bench:pdf`), it took about 7 of 31 ms; the PDF bytes stay the
+ * same (fontWork.spec.ts compares them with the shortcuts off).
  */
 import PDFDocument from 'pdfkit'
 
@@ -43,6 +43,16 @@ export function reuseEmbeddedFonts(): void {
     return this
   }
   proto.font = font
+  // pdfkit opens Helvetica as every document's first font, reading and parsing its metrics (thousands
+  // of kerning pairs) each time; react-pdf sets its own font before any text. The id Helvetica would
+  // have taken (F1) stays taken, so the ids, and the bytes, are what pdfkit would write.
+  const initFonts = proto.initFonts as (this: PdfDocument & { _fontCount: number }, font?: unknown, ...rest: Args) => unknown
+  proto.initFonts = function (this: PdfDocument & { _fontCount: number }, defaultFont?: unknown, ...rest: Args) {
+    if (!fontShortcuts.enabled || (defaultFont !== undefined && defaultFont !== 'Helvetica')) return initFonts.call(this, defaultFont, ...rest)
+    const result = initFonts.call(this, null, ...rest)
+    this._fontCount = 1
+    return result
+  }
   proto[PATCHED] = true
 }
 

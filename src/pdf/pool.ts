@@ -85,9 +85,10 @@ export class PdfPool {
   private spawn(): Slot {
     const files = workerFiles()
     const worker = new Worker(files.entry, {
-      // A live render heap is about 30 MB; a capped old generation makes V8 collect before it grows
-      // the process (2 workers stay under 400 MB instead of near 600, for about 15 % of their speed),
-      // and a 16 MB young generation keeps each worker about 20 MB smaller at the same speed.
+      // Memory against speed, measured with 2 workers on 2 cores (bench:pdf): V8's own heap sizing
+      // renders about 80 PDFs/s but lets the process reach about 580 MB; any old-generation cap makes
+      // V8 grow the heap slowly and collect far more often (256 MB: about 60 PDFs/s, 435 MB peak when
+      // 5,000 jobs arrive at once). These caps keep that peak under 400 MB, for about 45–50 PDFs/s.
       resourceLimits: { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 },
       workerData: { module: files.module },
     })

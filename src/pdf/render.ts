@@ -76,7 +76,7 @@ export function warmUpFonts(): Promise<void> {
 /** Renders on the calling thread. Servers go through the pool (pool.ts); this is what its workers run. */
 export async function renderPdf(job: PdfJob): Promise<Buffer> {
   await warmUpFonts()
-  let pages = 0
-  const unnumbered = await renderToBuffer(pdfElement(job, { numbered: false, onPages: (count) => (pages = count) }))
-  return pages > 1 ? renderToBuffer(pdfElement(job, { numbered: true })) : unnumbered
+  let overflows = false
+  const onePage = await renderToBuffer(pdfElement(job, { onOverflow: (value) => (overflows = value), onePage: true }))
+  return overflows ? renderToBuffer(pdfElement(job, { onePage: false })) : onePage
 }

@@ -30,20 +30,31 @@ export const styles = StyleSheet.create({
 export type Column = { align?: 'left' | 'right'; label: string; width: number | string }
 
 /**
- * Page numbers are a render prop, which makes react-pdf lay every page out a second time (about half
- * the render). So a document is first rendered without them and reports its page count; only one
- * that runs onto a second page is rendered again, numbered (see render.ts).
+ * Splitting content over pages makes react-pdf lay every page out a second time, and page numbers (a
+ * render prop) once more: together about a third of a render. So a document is first laid out as one
+ * page that grows with its content (`onePage`); when the content fits on A4 that is the final PDF,
+ * the same bytes pagination would give. One that does not fit is rendered again, split over pages and
+ * numbered (see render.ts).
  */
-export type Pagination = { numbered: boolean; onPages?: (count: number) => void }
+export type Pagination = { onePage: false } | { onePage: true; onOverflow: (overflows: boolean) => void }
 
-type LayoutReport = { _INTERNAL__LAYOUT__DATA_?: { children?: unknown[] } }
+/** react-pdf's A4 height in points, the least height of a one-page layout. */
+const A4_HEIGHT = 841.89
+
+type LayoutReport = { _INTERNAL__LAYOUT__DATA_?: { children?: Array<{ box?: { height?: number } }> } }
 
 export function Frame({ children, job, pagination, t, title }: { children: React.ReactNode; job: PdfJob; pagination: Pagination; t: Translate; title: string }) {
   const { brand } = job
-  const report = (params: LayoutReport) => pagination.onPages?.(params._INTERNAL__LAYOUT__DATA_?.children?.length ?? 0)
+  const { onePage } = pagination
+  // A one-page layout grows past A4 when its content does not fit.
+  const report = (params: LayoutReport) => {
+    if (!pagination.onePage) return
+    const height = params._INTERNAL__LAYOUT__DATA_?.children?.[0]?.box?.height
+    pagination.onOverflow(height === undefined || height > A4_HEIGHT + 0.01)
+  }
   return (
     <Document author={brand.name} creator={brand.name} language={job.locale} onRender={report as never} producer="payload-invoice-portal" title={title}>
-      <Page size="A4" style={{ ...styles.page, fontFamily: brand.font }}>
+      <Page size="A4" style={{ ...styles.page, fontFamily: brand.font, ...(onePage ? { minHeight: A4_HEIGHT } : {}) }} wrap={!onePage}>
         <View style={styles.header}>
           <View style={{ maxWidth: 260 }}>
             {brand.logo ? <Image src={brand.logo} style={styles.logo} /> : null}
@@ -58,9 +69,9 @@ export function Frame({ children, job, pagination, t, title }: { children: React
         </View>
         {children}
         <Text fixed style={styles.footerText}>{brand.legalFooter}</Text>
-        {pagination.numbered ? (
+        {onePage ? null : (
           <Text fixed render={({ pageNumber, totalPages }) => t('pdf.page', { page: pageNumber, pages: totalPages })} style={styles.pageNumber} />
-        ) : null}
+        )}
       </Page>
     </Document>
   )
