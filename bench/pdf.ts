@@ -6,14 +6,15 @@
  *  0. A fresh database `invoice_portal_pdf_bench_*`, schema pushed and 1,001 invoices of those 20
  *     lines created through the Local API by a child step (bench/pdf/seed.ts). It runs before any
  *     measurement, so nothing is timed while it runs.
- *  1. react-pdf on one thread (renderPdf, src/pdf/render.ts), warm: 20 warm-up renders, then 500 timed.
+ *  1. react-pdf on one thread (renderPdf, src/pdf/render.ts), warm: 200 warm-up renders (V8 optimises
+ *     react-pdf's long layout path only after many calls, as a server's traffic does), then 500 timed.
  *     Between two renders the loop yields once with setImmediate, untimed: a server returns to its
  *     event loop between requests, and react-pdf 4.9 retains its heap in loops that never yield
  *     (anchors-measured.md, caveat 1). That yield is the only one; nothing else is left out.
  *     Diagnostics (information): a one-line document, a 1-line invoice and the 20-line invoice in the
  *     unembedded standard Helvetica, to show where the time goes.
  *  2. PdfPool({ size: 2 }) as the plugin runs it (staggered recycling after 1,000 renders per worker included):
- *     20 warm-up renders per worker, then 800 renders kept 4 in flight (2 per worker: one rendering,
+ *     100 warm-up renders per worker, then 800 renders kept 4 in flight (2 per worker: one rendering,
  *     one waiting, so no worker idles on a round trip); PDFs/s over the whole window. 800 rather than
  *     600 so that each worker's recycling falls inside the window, as it does in steady state.
  *  3. Cached re-download through the portal's real route handler (createPortalRouteHandlers, called
@@ -69,7 +70,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const quick = process.env.BENCH_QUICK === '1'
 const counts = quick
   ? { chromeCliDiscarded: 1, chromeCliTimed: 3, chromeTimed: 10, chromeWarmup: 3, diagnostics: 10, downloadTimed: 30, downloadWarmup: 5, memoryEvery: 100, memoryRenders: 500, poolTimed: 100, poolWarmupPerWorker: 5, renderTimed: 50, renderWarmup: 5, zipInvoices: 50 }
-  : { chromeCliDiscarded: 2, chromeCliTimed: 20, chromeTimed: 100, chromeWarmup: 10, diagnostics: 60, downloadTimed: 500, downloadWarmup: 1000, memoryEvery: 500, memoryRenders: 5000, poolTimed: 800, poolWarmupPerWorker: 20, renderTimed: 500, renderWarmup: 20, zipInvoices: 1000 }
+  : { chromeCliDiscarded: 2, chromeCliTimed: 20, chromeTimed: 100, chromeWarmup: 10, diagnostics: 60, downloadTimed: 500, downloadWarmup: 1000, memoryEvery: 500, memoryRenders: 5000, poolTimed: 800, poolWarmupPerWorker: 100, renderTimed: 500, renderWarmup: 200, zipInvoices: 1000 }
 const poolSize = 2
 const inFlight = 4
 
