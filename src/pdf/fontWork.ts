@@ -63,8 +63,8 @@ const LONGEST_CACHED = 200
 
 /**
  * Shaping (fontkit's `layout`: OpenType substitutions and positions) depends only on the font, the
- * string and the features, and react-pdf shapes every string twice per render (once more when it
- * paginates), and labels, dates and names again on every document. Browsers keep a shape cache for
+ * string and the features; react-pdf shapes a string again each time it lays a page out again
+ * (pagination), and labels, dates and names recur on every document. Browsers keep a shape cache for
  * the same reason. React-pdf only reads a run afterwards (it scales copies of the positions), so one
  * run serves every render.
  */
