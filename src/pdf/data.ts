@@ -148,8 +148,8 @@ export async function creditNotePdfJob(portal: Portal, id: number | string, user
 
 export async function receiptPdfJob(portal: Portal, id: number | string, user: PdfViewer): Promise<LoadedPdf | null> {
   const found = await visibleWithBrand(portal, portal.options.slugs.payments, id, user)
-  const payment = found?.doc
-  if (!found || !payment || !(receiptPaymentStatuses as readonly string[]).includes(text(payment.status))) return null
+  if (!found || !(receiptPaymentStatuses as readonly string[]).includes(text(found.doc.status))) return null
+  const { brand, doc: payment } = found
   const allocations = (payment.allocations as Array<{ amount: number; invoice: unknown }> | undefined) ?? []
   const [client, invoices] = await Promise.all([
     clientOf(portal, payment.client),
@@ -176,7 +176,7 @@ export async function receiptPdfJob(portal: Portal, id: number | string, user: P
     reference,
     status: text(payment.status),
   }
-  return { client, filename: `receipt-${reference}.pdf`, job: frame(found.brand, client, content), subject: { id: payment.id as number | string, kind: 'receipt' } }
+  return { client, filename: `receipt-${reference}.pdf`, job: frame(brand, client, content), subject: { id: payment.id as number | string, kind: 'receipt' } }
 }
 
 export type StatementRequest = { client: number | string; currency?: string; from: string; to: string }

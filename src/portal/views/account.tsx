@@ -24,14 +24,18 @@ async function invoiceNumbers(view: PortalView, ids: unknown[]): Promise<Map<str
   return new Map(docs.map((doc) => [String(doc.id), String(doc.number ?? doc.id)]))
 }
 
+/** The contact's latest 100 records of a collection, as the access rules let them see them. */
+const latestOf = (view: PortalView, collection: string) =>
+  view.portal.payload.find({ collection, depth: 0, limit: 100, overrideAccess: false, sort: '-createdAt', user: view.contact })
+
 const InvoiceLink = ({ id, numbers, route }: { id: unknown; numbers: Map<string, string>; route: string }) => {
   const key = String(relationId(id))
   return numbers.has(key) ? <a href={`${route}/invoices/${key}`}>{numbers.get(key)}</a> : null
 }
 
 export async function PaymentsView(view: PortalView) {
-  const { contact, locale, portal, route, t } = view
-  const { docs } = await portal.payload.find({ collection: portal.options.slugs.payments, depth: 0, limit: 100, overrideAccess: false, sort: '-createdAt', user: contact })
+  const { locale, portal, route, t } = view
+  const { docs } = await latestOf(view, portal.options.slugs.payments)
   const numbers = await invoiceNumbers(view, docs.flatMap((payment) => ((payment.allocations as Array<{ invoice: unknown }>) ?? []).map((allocation) => allocation.invoice)))
   return (
     <>
@@ -66,8 +70,8 @@ export async function PaymentsView(view: PortalView) {
 }
 
 export async function CreditNotesView(view: PortalView) {
-  const { contact, locale, portal, route, t } = view
-  const { docs } = await portal.payload.find({ collection: portal.options.slugs.creditNotes, depth: 0, limit: 100, overrideAccess: false, sort: '-createdAt', user: contact })
+  const { locale, portal, route, t } = view
+  const { docs } = await latestOf(view, portal.options.slugs.creditNotes)
   const numbers = await invoiceNumbers(view, docs.map((note) => note.invoice))
   return (
     <>
@@ -95,8 +99,8 @@ export async function CreditNotesView(view: PortalView) {
 }
 
 export async function DocumentsView(view: PortalView) {
-  const { contact, locale, portal, route, t } = view
-  const { docs } = await portal.payload.find({ collection: portal.options.slugs.documents, depth: 0, limit: 100, overrideAccess: false, sort: '-createdAt', user: contact })
+  const { locale, portal, route, t } = view
+  const { docs } = await latestOf(view, portal.options.slugs.documents)
   const numbers = await invoiceNumbers(view, docs.map((document) => document.invoice))
   return (
     <>
