@@ -3,11 +3,26 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildConfig, type Config } from 'payload'
 import { invoicePortalPlugin, type InvoicePortalPluginOptions } from 'payload-invoice-portal'
+import { mollieProvider } from 'payload-invoice-portal/payments/mollie'
+import { stripeProvider } from 'payload-invoice-portal/payments/stripe'
 
 import { smtpEmailAdapter } from './helpers/smtpEmailAdapter.js'
 import { seedDemoData } from './seed.js'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
+
+/**
+ * The providers whose keys are in the environment. `STRIPE_API_URL` and `MOLLIE_API_URL` point the
+ * SDKs at a test double (the end-to-end tests use the fakes in test/fakes).
+ */
+function paymentProviders(env: NodeJS.ProcessEnv): NonNullable<InvoicePortalPluginOptions['payments']> {
+  return [
+    ...(env.STRIPE_SECRET_KEY
+      ? [stripeProvider({ apiUrl: env.STRIPE_API_URL || undefined, methods: ['card', 'ideal', 'bancontact', 'sepa_debit'], secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET || 'whsec_dev_only' })]
+      : []),
+    ...(env.MOLLIE_API_KEY ? [mollieProvider({ apiKey: env.MOLLIE_API_KEY, apiUrl: env.MOLLIE_API_URL || undefined })] : []),
+  ]
+}
 
 export type DevConfigOptions = {
   databaseUri: string
@@ -51,6 +66,9 @@ export function createDevConfig({ databaseUri, plugin, seed, smtpUrl }: DevConfi
       invoicePortalPlugin({
         currency: 'EUR',
         documents: { staticDir: path.resolve(dirname, '.uploads/documents') },
+        // Tests run the reconciliation sweep themselves, so no timer is left behind there.
+        paymentReconciliation: process.env.NODE_ENV === 'test' ? { cron: false } : {},
+        payments: paymentProviders(process.env),
         portal: {
           branding: {
             companyDetails: 'Keizersgracht 100\n1015 AA Amsterdam\nBTW NL001234567B01\nIBAN NL91 ABNA 0417 1643 00',

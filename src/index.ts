@@ -23,3 +23,4 @@ export type {
   SanitizedOptions,
 } from './options.js'
 export * from './status/machines.js'
+export type { CheckoutRequest, PaymentMethodName, PaymentProvider, PaymentProviderName, ProviderPaymentState, VerifiedWebhook } from './payments/types.js'

@@ -1,5 +1,9 @@
 import type { CollectionConfig, PayloadRequest } from 'payload'
 
+import type { PaymentProvider } from './payments/types.js'
+
+import { validate as isCronExpression } from 'node-cron'
+
 import { isCurrency } from './money/currencies.js'
 import { validateNumberPattern } from './utilities/numberPattern.js'
 
@@ -103,6 +107,22 @@ export type InvoicePortalPluginOptions = {
     /** @default 'INV-{YYYY}-{SEQ:5}' */
     invoice?: string
   }
+  /**
+   * Payment providers contacts pay with from the portal, e.g.
+   * `[stripeProvider({ secretKey, webhookSecret }), mollieProvider({ apiKey })]` from
+   * `payload-invoice-portal/payments/stripe` and `/payments/mollie`. @default [] (no online payment)
+   */
+  payments?: PaymentProvider[]
+  /** Re-asks providers about payments their webhooks never settled (a missed or lost webhook). */
+  paymentReconciliation?: {
+    /**
+     * When the sweep is queued, as a node-cron expression; `false` leaves it to the host (queue the
+     * `invoicePortalReconcilePayments` task yourself). @default '*\/15 * * * *' (every 15 minutes)
+     */
+    cron?: false | string
+    /** A pending or processing payment is re-checked once it has not changed for this long. @default 60 */
+    staleAfterMinutes?: number
+  }
   /** The client portal. */
   portal?: {
     /**
@@ -126,6 +146,7 @@ export type SanitizedOptions = {
   isStaff: (args: { req: PayloadRequest }) => boolean
   numbering: { creditNote: string; invoice: string }
   overrides: Partial<Record<InvoicePortalCollection, CollectionOverride>>
+  payments: { providers: PaymentProvider[]; reconcileCron: false | string; staleAfterMinutes: number }
   portal: {
     baseUrl: string | undefined
     branding: Required<Pick<PortalBranding, 'primaryColor'>> & PortalBranding
@@ -144,7 +165,8 @@ export class InvoicePortalOptionError extends Error {
   }
 }
 
-const KNOWN_OPTIONS = ['access', 'collections', 'currency', 'disabled', 'documents', 'numbering', 'portal']
+const KNOWN_OPTIONS = ['access', 'collections', 'currency', 'disabled', 'documents', 'numbering', 'paymentReconciliation', 'payments', 'portal']
+const PROVIDER_METHODS = ['fetchState', 'paymentOf', 'startCheckout', 'verifyWebhook'] as const
 const SLUG_PATTERN = /^[a-z][a-z0-9-]*$/
 
 function assertKnownKeys(value: object, known: readonly string[], path: string) {
@@ -267,6 +289,8 @@ export function sanitizeOptions(
     throw new InvoicePortalOptionError('portal.branding.primaryColor', `must be a hex colour such as "#1d4ed8", got ${JSON.stringify(primaryColor)}`)
   }
 
+  const payments = sanitizePayments(input)
+
   const staffSlug = host.adminUserSlug
   return {
     currency,
@@ -276,9 +300,38 @@ export function sanitizeOptions(
       req.user?.collection === staffSlug && (isStaffOption ? Boolean(isStaffOption({ req })) : true),
     numbering,
     overrides,
+    payments,
     pdf,
     portal: { baseUrl: baseUrl?.replace(/\/$/, ''), branding: { ...branding, primaryColor }, magicLinkMinutes, route },
     slugs,
     staffSlug,
   }
+}
+
+function sanitizePayments(input: InvoicePortalPluginOptions): SanitizedOptions['payments'] {
+  const providers = input.payments ?? []
+  if (!Array.isArray(providers)) {
+    throw new InvoicePortalOptionError('payments', 'must be a list of providers, e.g. [stripeProvider({ ... })]')
+  }
+  const names = new Set<string>()
+  for (const [index, provider] of providers.entries()) {
+    const valid = typeof provider === 'object' && provider !== null && PROVIDER_METHODS.every((method) => typeof provider[method] === 'function')
+    if (!valid || !['mollie', 'stripe'].includes(provider.name)) {
+      throw new InvoicePortalOptionError(`payments[${index}]`, 'must be a provider from payload-invoice-portal/payments/stripe or /payments/mollie')
+    }
+    if (names.has(provider.name)) throw new InvoicePortalOptionError(`payments[${index}]`, `repeats the "${provider.name}" provider`)
+    names.add(provider.name)
+  }
+  const reconciliation = input.paymentReconciliation ?? {}
+  assertObject(reconciliation, 'paymentReconciliation')
+  assertKnownKeys(reconciliation, ['cron', 'staleAfterMinutes'], 'paymentReconciliation.')
+  const staleAfterMinutes = reconciliation.staleAfterMinutes ?? 60
+  if (!Number.isInteger(staleAfterMinutes) || staleAfterMinutes < 1) {
+    throw new InvoicePortalOptionError('paymentReconciliation.staleAfterMinutes', `must be a positive whole number of minutes, got ${JSON.stringify(staleAfterMinutes)}`)
+  }
+  const reconcileCron = reconciliation.cron ?? '*/15 * * * *'
+  if (reconcileCron !== false && (typeof reconcileCron !== 'string' || !isCronExpression(reconcileCron))) {
+    throw new InvoicePortalOptionError('paymentReconciliation.cron', `must be a cron expression such as "*/15 * * * *" or false, got ${JSON.stringify(reconcileCron)}`)
+  }
+  return { providers, reconcileCron, staleAfterMinutes }
 }

@@ -14,8 +14,11 @@ import { createPortalEventsCollection } from './collections/portalEvents.js'
 import { createPortalTokensCollection } from './collections/portalTokens.js'
 import { createSequencesCollection } from './collections/sequences.js'
 import { createWebhookEventsCollection } from './collections/webhookEvents.js'
+import { createPaymentWebhookEndpoint } from './endpoints/paymentWebhooks.js'
 import { createPdfEndpoint } from './endpoints/pdf.js'
 import { createSettingsGlobal } from './globals/settings.js'
+import { createPaymentTasks } from './jobs/paymentTasks.js'
+import { startSchedules } from './jobs/schedules.js'
 import { createZipTask } from './jobs/zipTask.js'
 import { type InvoicePortalCollection, type InvoicePortalPluginOptions, PORTAL_CONFIG_KEY, sanitizeOptions } from './options.js'
 
@@ -89,7 +92,7 @@ export const invoicePortalPlugin =
     config.jobs = {
       ...config.jobs,
       // Tasks are registered even when disabled, so the jobs table (part of the schema) stays.
-      tasks: [...(config.jobs?.tasks ?? []), createZipTask(ctx)],
+      tasks: [...(config.jobs?.tasks ?? []), createZipTask(ctx), ...createPaymentTasks(ctx)],
       access: {
         ...hostJobsAccess,
         cancel: access.denyContacts(hostJobsAccess?.cancel as Access | undefined) as never,
@@ -104,6 +107,15 @@ export const invoicePortalPlugin =
     // Everything above keeps the schema stable; what follows is behaviour that `disabled` switches off.
     if (options.disabled) return config
 
-    config.endpoints = [...(config.endpoints ?? []), createPdfEndpoint(ctx)]
+    config.endpoints = [
+      ...(config.endpoints ?? []),
+      createPdfEndpoint(ctx),
+      ...options.payments.providers.map((provider) => createPaymentWebhookEndpoint(ctx, provider)),
+    ]
+    const hostOnInit = config.onInit
+    config.onInit = async (payload) => {
+      await hostOnInit?.(payload)
+      startSchedules({ ...ctx, payload })
+    }
     return config
   }

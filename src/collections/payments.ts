@@ -53,8 +53,27 @@ export function createPaymentsCollection(ctx: PluginContext): CollectionConfig {
           },
         ],
       },
-      moneyField('amountRefunded', { min: 0 }),
+      {
+        type: 'row',
+        fields: [
+          moneyField('amountRefunded', { min: 0 }),
+          moneyField('amountChargedBack', { label: 'Charged back (dispute)', min: 0 }),
+        ],
+      },
       { name: 'paidAt', type: 'date', admin: { position: 'sidebar' } },
+      {
+        name: 'contact',
+        type: 'relationship',
+        admin: { description: 'The contact who started this payment in the portal.', position: 'sidebar', readOnly: true },
+        relationTo: options.slugs.contacts,
+      },
+      { name: 'failureReason', type: 'text', admin: { readOnly: true } },
+      {
+        name: 'receiptSentAt',
+        type: 'date',
+        access: { create: access.staffField, read: access.staffField, update: access.staffField },
+        admin: { description: 'When the receipt e-mail went out; it is sent once per payment.', position: 'sidebar', readOnly: true },
+      },
       { name: 'notes', type: 'textarea' },
     ],
     hooks: {

@@ -85,3 +85,24 @@ export async function consumeToken(runner: Runner, tokensSlug: string, tokenHash
     .returning({ contact: tokens.contact })
   return rows[0]?.contact ?? null
 }
+
+/**
+ * Inserts a row unless one with the same values in `unique` (a unique index) exists, and returns the
+ * new row's id or null. One statement decides, so of two simultaneous deliveries exactly one inserts,
+ * and the loser's transaction is not aborted by a unique violation.
+ */
+export async function insertUnlessExists(
+  req: PayloadRequest,
+  slug: string,
+  values: Record<string, unknown>,
+  unique: readonly string[],
+): Promise<null | number | string> {
+  const { adapter, db } = await connection(req)
+  const rows = table(adapter, slug)
+  const inserted = await db
+    .insert(rows)
+    .values(values)
+    .onConflictDoNothing({ target: unique.map((column) => rows[column]) })
+    .returning({ id: rows.id })
+  return inserted[0]?.id ?? null
+}

@@ -20,6 +20,8 @@ export const portalEventTypes = [
   'payment_started',
   'payment_succeeded',
   'payment_failed',
+  'payment_refunded',
+  'payment_disputed',
   'payment_status_changed',
   'reminder_sent',
   'invoice_status_changed',

@@ -7,12 +7,14 @@ import { lockRows } from '../db/postgres.js'
 import { type AllocatedPayment, SETTLED_PAYMENT_STATUSES, settledAllocations } from '../money/balance.js'
 import { formatMoney } from '../money/format.js'
 import { checkPaymentMove, payableInvoiceStatuses, type PaymentStatus } from '../status/machines.js'
+import { hookFlags } from '../utilities/context.js'
 import { fieldError } from '../utilities/errors.js'
 import { recordEvent } from './audit.js'
 import { loadSettlement, resettleInvoices } from './settlement.js'
 
 type PaymentData = AllocatedPayment & {
   amount?: number
+  amountChargedBack?: number
   client?: unknown
   currency?: string
   id?: number | string
@@ -28,7 +30,7 @@ const isSettled = (status: string | undefined) => (SETTLED_PAYMENT_STATUSES as r
  */
 export const preparePayment =
   (ctx: PluginContext): CollectionBeforeChangeHook =>
-  async ({ data, operation, originalDoc, req }) => {
+  async ({ context, data, operation, originalDoc, req }) => {
     const slug = ctx.options.slugs.payments
     const before = (operation === 'update' ? originalDoc : undefined) as PaymentData | undefined
     const next = { ...before, ...data } as PaymentData
@@ -48,11 +50,11 @@ export const preparePayment =
 
     const amount = next.amount ?? 0
     // Amounts that break a field rule are left to field validation, which runs after this hook.
-    const amounts = [amount, next.amountRefunded ?? 0, ...next.allocations.map((allocation) => allocation.amount)]
+    const amounts = [amount, next.amountRefunded ?? 0, next.amountChargedBack ?? 0, ...next.allocations.map((allocation) => allocation.amount)]
     if (!amounts.every((value) => Number.isSafeInteger(value) && value >= 0) || amount < 1) return data
-    const refunded = next.amountRefunded ?? 0
-    if (refunded > amount) {
-      throw fieldError(slug, 'amountRefunded', `The refunded amount (${refunded}) exceeds the payment (${amount}).`)
+    const returned = (next.amountRefunded ?? 0) + (next.amountChargedBack ?? 0)
+    if (returned > amount) {
+      throw fieldError(slug, 'amountRefunded', `Refunded and charged back together (${returned}) exceed the payment (${amount}).`)
     }
     const allocated = next.allocations.reduce((sum, allocation) => sum + (allocation.amount ?? 0), 0)
     if (allocated > amount) {
@@ -63,12 +65,14 @@ export const preparePayment =
       !before ||
       JSON.stringify(allocationKeys(before.allocations ?? [])) !== JSON.stringify(allocationKeys(next.allocations)) ||
       (isSettled(next.status) && !isSettled(before.status))
+    let allocations: PaymentData['allocations'] | undefined
     if (allocationsChanged && next.allocations.length > 0 && !['canceled', 'failed'].includes(next.status)) {
-      await checkAllocations(ctx, req, next)
+      allocations = await checkAllocations(ctx, req, next, hookFlags(context).moneyArrived === true && isSettled(next.status))
     }
 
     return {
       ...data,
+      ...(allocations ? { allocations } : {}),
       paidAt: isSettled(next.status) ? (next.paidAt ?? new Date().toISOString()) : (next.paidAt ?? null),
     }
   }
@@ -76,8 +80,13 @@ export const preparePayment =
 const allocationKeys = (allocations: AllocatedPayment['allocations']) =>
   allocations.map((allocation) => [String(relationId(allocation.invoice)), allocation.amount])
 
-async function checkAllocations(ctx: PluginContext, req: PayloadRequest, payment: PaymentData) {
+/**
+ * Returns the allocations to store. They are the ones given, unless `trim` is set: money a provider has
+ * already taken then pays each invoice only what it still takes, and the rest stays on the payment.
+ */
+async function checkAllocations(ctx: PluginContext, req: PayloadRequest, payment: PaymentData, trim: boolean) {
   const { slugs } = ctx.options
+  const kept: Array<PaymentData['allocations'][number]> = []
   const invoiceIds = payment.allocations.map((allocation) => relationId(allocation.invoice)).filter((id) => id !== null)
   // Serialise every payment and credit note touching these invoices until this transaction ends.
   await lockRows(req, slugs.invoices, invoiceIds)
@@ -103,11 +112,17 @@ async function checkAllocations(ctx: PluginContext, req: PayloadRequest, payment
     if (invoice.currency !== payment.currency) {
       throw fieldError(slugs.payments, `${path}.invoice`, `Invoice ${name} is in ${invoice.currency}, the payment in ${payment.currency}.`)
     }
-    if (!payableInvoiceStatuses.includes(invoice.status as never)) {
+    const payable = payableInvoiceStatuses.includes(invoice.status as never)
+    if (!payable && !trim) {
       throw fieldError(slugs.payments, `${path}.invoice`, `Invoice ${name} is ${invoice.status.replace(/_/g, ' ')} and takes no payments.`)
     }
     const settled = await loadSettlement(ctx, req, invoiceId, { payment: payment.id })
-    const due = Math.max(0, invoice.total - settled.paid - settled.credited)
+    const due = payable ? Math.max(0, invoice.total - settled.paid - settled.credited) : 0
+    if (trim) {
+      if (due > 0) kept.push({ ...allocation, amount: Math.min(allocation.amount, due) })
+      continue
+    }
+    kept.push(allocation)
     if (allocation.amount > due) {
       throw fieldError(
         slugs.payments,
@@ -116,6 +131,7 @@ async function checkAllocations(ctx: PluginContext, req: PayloadRequest, payment
       )
     }
   }
+  return kept
 }
 
 const touchedInvoices = (...payments: Array<PaymentData | undefined>) =>
@@ -129,16 +145,37 @@ export const settlePaymentInvoices =
     const moneyMoved =
       JSON.stringify(settledAllocations(after)) !== JSON.stringify(before?.status ? settledAllocations(before) : [])
     if (moneyMoved) await resettleInvoices(ctx, req, touchedInvoices(before, after), context)
-    if (before?.status !== after.status) {
+    const refunded = (after.amountRefunded ?? 0) - (before?.amountRefunded ?? 0)
+    const chargedBack = (after.amountChargedBack ?? 0) - (before?.amountChargedBack ?? 0)
+    if (before?.status !== after.status || refunded !== 0 || chargedBack !== 0) {
       await recordEvent(ctx, req, {
         client: after.client,
-        details: { amount: after.amount, currency: after.currency, from: before?.status ?? null, to: after.status },
+        details: {
+          amount: after.amount,
+          currency: after.currency,
+          from: before?.status ?? null,
+          to: after.status,
+          ...(refunded ? { refunded } : {}),
+          ...(chargedBack ? { chargedBack } : {}),
+          ...(unallocated(after) > 0 && isSettled(after.status) ? { unallocated: unallocated(after) } : {}),
+        },
         invoice: after.allocations?.[0]?.invoice,
-        type: after.status === 'succeeded' ? 'payment_succeeded' : after.status === 'failed' ? 'payment_failed' : 'payment_status_changed',
+        type: paymentEventType(before?.status, after.status, refunded, chargedBack),
       })
     }
     return doc
   }
+
+const unallocated = (payment: PaymentData) =>
+  (payment.amount ?? 0) - (payment.allocations ?? []).reduce((sum, allocation) => sum + allocation.amount, 0)
+
+function paymentEventType(from: PaymentStatus | undefined, to: PaymentStatus, refunded: number, chargedBack: number) {
+  if (to === 'succeeded' && !isSettled(from)) return 'payment_succeeded'
+  if (to === 'failed') return 'payment_failed'
+  if (chargedBack !== 0) return 'payment_disputed'
+  if (refunded !== 0) return 'payment_refunded'
+  return 'payment_status_changed'
+}
 
 export const settleAfterPaymentDelete =
   (ctx: PluginContext): CollectionAfterDeleteHook =>

@@ -11,7 +11,6 @@ import { relationId } from '../access/index.js'
 import { authoriseZipSelection, writeInvoiceZip } from '../pdf/zip.js'
 
 export const ZIP_TASK = 'invoicePortalZip'
-export const ZIP_QUEUE = 'invoice-portal'
 
 /**
  * Builds a ZIP too large to stream while the contact waits, and shares it with the contact's client

@@ -4,6 +4,8 @@
  */
 export type AllocatedPayment = {
   allocations: ReadonlyArray<{ amount: number; invoice: number | string }>
+  /** Taken back by a dispute or chargeback that stands. */
+  amountChargedBack?: null | number
   amountRefunded?: null | number
   status: string
 }
@@ -12,12 +14,12 @@ export type AllocatedPayment = {
 export const SETTLED_PAYMENT_STATUSES = ['succeeded', 'partially_refunded', 'disputed'] as const
 
 /**
- * The part of each allocation that still counts after refunds. A refund is taken from the last
- * allocations first, so the earliest invoices a payment settled stay settled longest.
+ * The part of each allocation that still counts after refunds and chargebacks. Money going back is
+ * taken from the last allocations first, so the earliest invoices a payment settled stay settled longest.
  */
 export function settledAllocations(payment: AllocatedPayment): Array<{ amount: number; invoice: number | string }> {
   if (!(SETTLED_PAYMENT_STATUSES as readonly string[]).includes(payment.status)) return []
-  let refund = payment.status === 'succeeded' ? 0 : Math.max(0, payment.amountRefunded ?? 0)
+  let refund = payment.status === 'succeeded' ? 0 : Math.max(0, payment.amountRefunded ?? 0) + Math.max(0, payment.amountChargedBack ?? 0)
   const result = payment.allocations.map((allocation) => ({ ...allocation }))
   for (let index = result.length - 1; index >= 0 && refund > 0; index -= 1) {
     const taken = Math.min(refund, result[index].amount)

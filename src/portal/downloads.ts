@@ -8,7 +8,8 @@ import { cachedPdf } from '../pdf/cache.js'
 import { statementPdfJob } from '../pdf/data.js'
 import { type DocumentPdfKind, documentPdfLoaders, pdfResponse } from '../pdf/index.js'
 import { authoriseZipSelection, invoiceZipStream, ZipSelectionError } from '../pdf/zip.js'
-import { ZIP_QUEUE, ZIP_TASK } from '../jobs/zipTask.js'
+import { JOBS_QUEUE } from '../jobs/queue.js'
+import { ZIP_TASK } from '../jobs/zipTask.js'
 import { calendarDay } from '../status/machines.js'
 import { documentId } from './context.js'
 import { type InvoiceQuery, invoiceQueryString, invoiceWhere, isDay, parseInvoiceQuery } from './filters.js'
@@ -131,7 +132,7 @@ export async function downloadZip(download: Download, form: FormData): Promise<R
     return seeOther(`${route}/invoices${back}${back ? '&' : '?'}zip=${error.reason}`)
   }
   if (ids.length > portal.options.pdf.zipJobThreshold) {
-    await portal.payload.jobs.queue({ input: { contact: String(contact.id), ids }, queue: ZIP_QUEUE, task: ZIP_TASK as never })
+    await portal.payload.jobs.queue({ input: { contact: String(contact.id), ids }, queue: JOBS_QUEUE, task: ZIP_TASK as never })
     await audit(download, { details: { count: ids.length, queued: true }, type: 'zip_downloaded' })
     return seeOther(`${route}/documents?queued=${ids.length}`)
   }

@@ -20,6 +20,7 @@ import { eventRequest, notFound, seeOther } from './responses.js'
  */
 type Handler = (args: { contact: Contact | null; form: FormData; portal: Portal; request: Request; segments: string[] }) => Promise<Response>
 
+import { PayError, startPayment } from '../payments/checkout.js'
 import { MIN_PASSWORD_LENGTH } from './rules.js'
 
 const isSecure = (request: Request) =>
@@ -199,10 +200,28 @@ const changePassword: Handler = async ({ contact, form, portal, request }) => {
   return seeOther(`${route}/profile?saved=password`)
 }
 
-/** Until a payment provider is configured (the payments issue), the pay form explains how to pay. */
-const pay: Handler = async ({ form, portal }) => {
-  const invoice = text(form, 'invoice')
-  return seeOther(`${portal.options.portal.route}/invoices/${encodeURIComponent(invoice)}?payment=unavailable`)
+/**
+ * Starts a checkout and sends the browser to the provider. The invoice page posts one invoice (and,
+ * when allowed, a part amount); the invoice list posts several as `ids`. Problems lead back to where
+ * the form was, with a message.
+ */
+const pay: Handler = async ({ contact, form, portal, request }) => {
+  const route = portal.options.portal.route
+  const invoiceIds = [...form.getAll('invoice'), ...form.getAll('ids')].filter((value): value is string => typeof value === 'string' && value !== '')
+  const back = invoiceIds.length === 1 && form.has('invoice') ? `${route}/invoices/${encodeURIComponent(invoiceIds[0])}` : `${route}/invoices`
+  try {
+    const started = await startPayment(
+      portal,
+      contact!,
+      { amount: text(form, 'amount'), invoiceIds, provider: text(form, 'provider') || undefined, requestOrigin: requestOrigin(request) },
+      await eventRequest(portal, request, contact),
+    )
+    return seeOther(started.redirectUrl)
+  } catch (error) {
+    if (!(error instanceof PayError)) throw error
+    if (error.reason === 'notFound') return notFound()
+    return seeOther(`${back}?${new URLSearchParams({ payError: error.reason, ...error.values })}`)
+  }
 }
 
 const downloadDocument = async (portal: Portal, contact: Contact, id: string, request: Request): Promise<Response> => {

@@ -1,10 +1,10 @@
-import { commitTransaction, createLocalReq, initTransaction, killTransaction } from 'payload'
 import { createHash, randomBytes } from 'node:crypto'
 
 import type { Portal } from './context.js'
 
 import { relationId } from '../access/index.js'
 import { consumeToken, lockRows } from '../db/postgres.js'
+import { inTransaction } from '../db/transaction.js'
 
 /** At most this many sign-in links per contact per link lifetime, so nobody can flood an inbox. */
 const MAX_LINKS_PER_WINDOW = 5
@@ -19,9 +19,7 @@ export async function createMagicToken(portal: Portal, contactId: number | strin
   const { options, payload } = portal
   // Counting and creating under a lock on the contact's row: requests at the same moment (the sign-in
   // form answers before the e-mail goes out) take turns, so none of them sees a stale count.
-  const req = await createLocalReq({}, payload)
-  const shouldCommit = await initTransaction(req)
-  try {
+  return inTransaction(payload, async (req) => {
     await lockRows(req, options.slugs.contacts, [contactId])
     const windowStart = new Date(Date.now() - options.portal.magicLinkMinutes * 60_000).toISOString()
     const recent = await payload.count({
@@ -43,12 +41,8 @@ export async function createMagicToken(portal: Portal, contactId: number | strin
         req,
       })
     }
-    if (shouldCommit) await commitTransaction(req)
     return token
-  } catch (error) {
-    await killTransaction(req)
-    throw error
-  }
+  })
 }
 
 /** The contact a token would sign in, without spending it (for the confirmation page), or null. */

@@ -11,6 +11,11 @@ export type PluginContext = {
 export const CONTEXT_KEY = 'invoicePortal'
 
 export type HookFlags = {
+  /**
+   * A provider reports money that has arrived: allocate what the invoices still take and keep the rest
+   * on the payment as client credit, instead of refusing the payment (the money is real).
+   */
+  moneyArrived?: boolean
   /** The write is the plugin recomputing an invoice from its payments and credit notes. */
   settlement?: boolean
   /** A login that only checks a password (changing it): not a sign-in, so not audited as one. */

@@ -46,7 +46,7 @@ export async function PaymentsView(view: PortalView) {
           <tbody>
             {docs.map((payment) => (
               <tr key={payment.id}>
-                <td data-label={t('payments.date')}>{day((payment.paidAt as string) ?? (payment.createdAt as string), locale)}</td>
+                <td data-label={t('payments.date')}><a href={`${route}/payments/${payment.id}`}>{day((payment.paidAt as string) ?? (payment.createdAt as string), locale)}</a></td>
                 <td data-label={t('payments.invoices')}>
                   {((payment.allocations as Array<{ id?: string; invoice: unknown }>) ?? []).map((allocation, index) => (
                     <span key={allocation.id ?? index}>{index ? ', ' : ''}<InvoiceLink id={allocation.invoice} numbers={numbers} route={route} /></span>

@@ -6,6 +6,7 @@ import type { PortalView } from './types.js'
 import { CreditNotesView, DocumentsView, PaymentsView, ProfileView } from './account.js'
 import { DashboardView } from './dashboard.js'
 import { InvoiceDetailView, InvoiceListView } from './invoices.js'
+import { PaymentView } from './payment.js'
 import { StatementView } from './statement.js'
 
 type Page = { invoiceId?: string; nav: string; render: (view: PortalView) => Promise<React.ReactNode> | React.ReactNode; title: MessageKey }
@@ -27,6 +28,9 @@ export const AccountViews = {
     if (rest.length) return null
     if (first === 'invoices' && second) {
       return { invoiceId: second, nav: '/invoices', render: (view) => InvoiceDetailView({ ...view, invoiceId: second }), title: 'invoice.number' }
+    }
+    if (first === 'payments' && second) {
+      return { nav: '/payments', render: (view) => PaymentView({ ...view, paymentId: second }), title: 'payments.title' }
     }
     if (second !== undefined) return null
     return pages[first] ?? null

@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation.js'
 import React from 'react'
 
+import type { MessageKey } from '../i18n.js'
 import type { PortalView } from './types.js'
 
 import { relationId } from '../../access/index.js'
@@ -101,6 +102,7 @@ export async function InvoiceListView(view: PortalView) {
         </div>
       </form>
       <p aria-live="polite" className="muted">{t(result.totalDocs === 1 ? 'invoices.countOne' : 'invoices.count', { count: result.totalDocs })}</p>
+      <PayErrorNotice view={view} />
       {zipErrors[param(view.query, 'zip')] ? <Notice kind="error">{t(zipErrors[param(view.query, 'zip')], { max: portal.options.pdf.zipMaxInvoices })}</Notice> : null}
       {invoices.length === 0 ? (
         <Notice>{t('invoices.empty')}</Notice>
@@ -141,6 +143,9 @@ export async function InvoiceListView(view: PortalView) {
         <div className="actions">
           <button name="scope" type="submit" value="selected">{t('download.selected')}</button>
           <button className="secondary" name="scope" type="submit" value="filter">{t('download.allMatching', { count: result.totalDocs })}</button>
+          {view.contact.role === 'billing' && portal.options.payments.providers.length > 0 ? (
+            <button formAction={`${route}/api/pay`} name="provider" type="submit" value={portal.options.payments.providers[0].name}>{t('pay.selected')}</button>
+          ) : null}
         </div>
         </form>
       )}
@@ -182,9 +187,13 @@ export async function InvoiceDetailView(view: PortalView & { invoiceId: string }
       .filter((allocation) => String(relationId(allocation.invoice)) === String(invoice.id))
       .reduce((sum, allocation) => sum + allocation.amount, 0)
   const inProgress = payments.docs.filter((payment) => payment.status === 'processing')
-  const canPay = contact.role === 'billing' && payableInvoiceStatuses.includes(invoice.status as never) && invoice.amountDue > 0
+  // Money already on its way (a SEPA debit) is not asked for again.
+  const payable = Math.max(0, invoice.amountDue - inProgress.reduce((sum, payment) => sum + allocatedHere(payment), 0))
+  const canPay = contact.role === 'billing' && payableInvoiceStatuses.includes(invoice.status as never) && payable > 0
   const partial = Boolean(settings.portal?.allowPartialPayment)
+  const minimum = Math.min(payable, Math.max(1, settings.portal?.minimumPartialAmount ?? 1))
   const major = (minor: number) => toMajorUnits(minor, currency)
+  const providers = portal.options.payments.providers
   return (
     <>
       <p><a href={`${route}/invoices`}>← {t('invoice.backToList')}</a></p>
@@ -192,7 +201,7 @@ export async function InvoiceDetailView(view: PortalView & { invoiceId: string }
         {t('invoice.number')} {invoice.number} <InvoiceStatus invoice={invoice} view={view} />
       </h1>
       <p><a className="button" download href={`${route}/api/invoices/${invoice.id}/pdf`}>{t('download.pdf')}</a></p>
-      {param(view.query, 'payment') === 'unavailable' ? <Notice>{t('invoice.payUnavailable', { number: invoice.number ?? '' })}</Notice> : null}
+      <PayErrorNotice invoiceNumber={invoice.number ?? ''} view={view} />
       {inProgress.map((payment) => (
         <Notice key={payment.id}>{t('invoice.paymentInProgress', { amount: money(allocatedHere(payment), currency, locale) })}</Notice>
       ))}
@@ -205,18 +214,25 @@ export async function InvoiceDetailView(view: PortalView & { invoiceId: string }
       {canPay ? (
         <section aria-labelledby="pay-heading" className="card pay" style={{ marginTop: 16 }}>
           <h2 id="pay-heading" style={{ marginTop: 0 }}>{t('invoice.payHeading')}</h2>
-          <form action={`${route}/api/pay`} method="post" style={{ alignItems: 'end', display: 'flex', flexWrap: 'wrap', gap: 12 }}>
-            <input name="invoice" type="hidden" value={String(invoice.id)} />
-            {partial ? (
-              <label>
-                {t('invoice.payAmount')} ({currency})
-                <input defaultValue={major(invoice.amountDue)} max={major(invoice.amountDue)} min={major(settings.portal?.minimumPartialAmount ?? 1)} name="amount" step="any" type="number" />
-              </label>
-            ) : (
-              <input name="amount" type="hidden" value={major(invoice.amountDue)} />
-            )}
-            <button type="submit">{t('action.payNow')} · {money(invoice.amountDue, currency, locale)}</button>
-          </form>
+          {providers.length === 0 ? (
+            <p>{t('invoice.payUnavailable', { number: invoice.number ?? '' })}</p>
+          ) : (
+            <form action={`${route}/api/pay`} method="post" style={{ alignItems: 'end', display: 'flex', flexWrap: 'wrap', gap: 12 }}>
+              <input name="invoice" type="hidden" value={String(invoice.id)} />
+              {partial ? (
+                <label>
+                  {t('invoice.payAmount')} ({currency})
+                  <input aria-describedby="pay-hint" defaultValue={major(payable)} max={major(payable)} min={major(minimum)} name="amount" required step="any" type="number" />
+                  <span className="muted" id="pay-hint" style={{ display: 'block' }}>{t('pay.partialHint', { max: money(payable, currency, locale), min: money(minimum, currency, locale) })}</span>
+                </label>
+              ) : null}
+              {providers.map((provider) => (
+                <button key={provider.name} name="provider" type="submit" value={provider.name}>
+                  {t('pay.with', { amount: partial ? '' : money(payable, currency, locale), provider: provider.label }).replace('  ', ' ')}
+                </button>
+              ))}
+            </form>
+          )}
         </section>
       ) : null}
       <h2 id="lines">{t('invoice.lines')}</h2>
@@ -291,5 +307,27 @@ export async function InvoiceDetailView(view: PortalView & { invoiceId: string }
         </table>
       )}
     </>
+  )
+}
+
+const payErrorKeys: Record<string, MessageKey> = {
+  amount: 'pay.error.amount',
+  currency: 'pay.error.currency',
+  inProgress: 'pay.error.inProgress',
+  noneSelected: 'pay.error.noneSelected',
+  notAllowed: 'pay.error.notAllowed',
+  nothingDue: 'pay.error.nothingDue',
+  provider: 'pay.error.provider',
+  unavailable: 'invoice.payUnavailable',
+}
+
+/** Why the last pay form did not lead to a checkout (`?payError=` from the pay handler). */
+export function PayErrorNotice({ invoiceNumber, view }: { invoiceNumber?: string; view: PortalView }) {
+  const key = payErrorKeys[param(view.query, 'payError')]
+  if (!key) return null
+  return (
+    <Notice kind="error">
+      {view.t(key, { max: param(view.query, 'max'), min: param(view.query, 'min'), number: invoiceNumber ?? '' })}
+    </Notice>
   )
 }

@@ -1,0 +1,29 @@
+import type { PayloadRequest, TaskConfig } from 'payload'
+
+import type { PluginContext } from '../utilities/context.js'
+
+import { processWebhookEvent, WEBHOOK_TASK } from '../payments/inbox.js'
+import { sendPaymentReceipt } from '../payments/receipt.js'
+import { reconcilePayments, RECONCILE_TASK } from '../payments/reconcile.js'
+import { RECEIPT_TASK } from '../payments/sync.js'
+
+type Handler = (portal: PluginContext & { payload: PayloadRequest['payload'] }, input: Record<string, string>) => Promise<Record<string, unknown>>
+
+function task(ctx: PluginContext, slug: string, inputs: string[], handler: Handler, retries: number): TaskConfig {
+  return {
+    slug,
+    handler: async ({ input, req }: { input?: unknown; req: PayloadRequest }) => ({
+      output: await handler({ ...ctx, payload: req.payload }, (input ?? {}) as Record<string, string>),
+    }),
+    inputSchema: inputs.map((name) => ({ name, type: 'text', required: true })),
+    retries,
+  } as unknown as TaskConfig
+}
+
+/** The jobs behind payments: applying provider events, e-mailing receipts, and the reconciliation sweep. */
+export const createPaymentTasks = (ctx: PluginContext): TaskConfig[] => [
+  // Providers retry for hours too; a few quick retries here cover a provider API that blinked.
+  task(ctx, WEBHOOK_TASK, ['event'], async (portal, input) => ({ result: JSON.stringify(await processWebhookEvent(portal, input.event)) }), 5),
+  task(ctx, RECEIPT_TASK, ['payment'], async (portal, input) => ({ result: await sendPaymentReceipt(portal, input.payment) }), 5),
+  task(ctx, RECONCILE_TASK, [], async (portal) => reconcilePayments(portal), 1),
+]

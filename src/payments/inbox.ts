@@ -1,0 +1,88 @@
+import type { PayloadRequest, Where } from 'payload'
+
+import type { Portal } from '../portal/context.js'
+import type { PaymentProviderName } from './types.js'
+
+import { insertUnlessExists } from '../db/postgres.js'
+import { inTransaction } from '../db/transaction.js'
+import { JOBS_QUEUE, runSoon } from '../jobs/queue.js'
+import { documentId } from '../portal/context.js'
+import { providerNamed, syncPayment, type SyncResult } from './sync.js'
+
+export const WEBHOOK_TASK = 'invoicePortalWebhookEvent'
+
+export type StoredWebhook = { duplicate: true } | { duplicate: false; event: number | string; job: number | string }
+
+/**
+ * Stores a verified provider event in the inbox and queues its processing, in one transaction: the
+ * event is never stored without its job, nor queued twice. A repeated delivery finds its event id
+ * taken and changes nothing.
+ */
+export async function storeWebhookEvent(
+  portal: Portal,
+  req: PayloadRequest,
+  event: { eventId: string; payload: unknown; provider: PaymentProviderName; type: string },
+): Promise<StoredWebhook> {
+  const { options, payload } = portal
+  return inTransaction(
+    payload,
+    async (request) => {
+      const id = await insertUnlessExists(
+        request,
+        options.slugs.webhookEvents,
+        { attempts: 0, eventId: event.eventId, payload: event.payload, provider: event.provider, status: 'received', type: event.type.slice(0, 200) },
+        ['provider', 'eventId'],
+      )
+      if (id === null) return { duplicate: true }
+      const job = (await payload.jobs.queue({ input: { event: String(id) }, queue: JOBS_QUEUE, req: request, task: WEBHOOK_TASK as never })) as { id: number | string }
+      return { duplicate: false, event: id, job: job.id }
+    },
+    req,
+  )
+}
+
+type InboxRow = { attempts?: number; id: number | string; payload: unknown; provider: string; status: string }
+
+/**
+ * Applies one stored event: finds the payment it is about and brings that payment up to date with
+ * the provider. Events are hints, the provider's current state is the truth, so order and repeats
+ * don't matter. A failure is kept on the row and thrown, for the job to retry.
+ */
+export async function processWebhookEvent(portal: Portal, eventId: number | string): Promise<SyncResult | 'already_processed'> {
+  const { options, payload } = portal
+  const slug = options.slugs.webhookEvents
+  const row = (await payload.findByID({ collection: slug, depth: 0, id: eventId, overrideAccess: true })) as InboxRow
+  if (row.status === 'processed') return 'already_processed'
+  const mark = (data: Record<string, unknown>) =>
+    payload.update({ collection: slug, data: { attempts: (row.attempts ?? 0) + 1, ...data }, depth: 0, id: row.id, overrideAccess: true })
+  try {
+    const provider = providerNamed(options, row.provider)
+    if (!provider) throw new Error(`No "${row.provider}" payment provider is configured to process this event.`)
+    const reference = await provider.paymentOf(row.payload)
+    const paymentId = reference && (await paymentFor(portal, row.provider, reference))
+    const result = paymentId === null || paymentId === undefined ? null : await syncPayment(portal, paymentId)
+    await mark({ lastError: null, processedAt: new Date().toISOString(), status: 'processed' })
+    if (result?.receiptJob !== undefined) runSoon(payload, result.receiptJob)
+    return result
+  } catch (error) {
+    await mark({ lastError: String((error as Error).message ?? error).slice(0, 2000), status: 'failed' })
+    throw error
+  }
+}
+
+/** Our payment for a provider reference; the id from metadata must belong to that provider too. */
+async function paymentFor(portal: Portal, provider: string, reference: { paymentId?: string; providerRef?: string }) {
+  const { options, payload } = portal
+  const id = reference.paymentId ? documentId(portal, reference.paymentId) : null
+  const where: null | Where = id !== null ? { id: { equals: id } } : reference.providerRef ? { providerRef: { equals: reference.providerRef } } : null
+  if (!where) return null
+  const { docs } = await payload.find({
+    collection: options.slugs.payments,
+    depth: 0,
+    limit: 1,
+    overrideAccess: true,
+    select: { id: true },
+    where: { and: [where, { provider: { equals: provider } }] },
+  })
+  return docs[0]?.id ?? null
+}
