@@ -61,7 +61,9 @@ export async function startPayment(portal: Portal, contact: Contact, request: Pa
     user: contact,
     where: { id: { in: ids } },
   })
-  const invoices = docs as unknown as PayableInvoice[]
+  // In the order chosen: the earliest invoices a payment settles stay settled longest after a refund.
+  const found = new Map((docs as unknown as PayableInvoice[]).map((invoice) => [String(invoice.id), invoice]))
+  const invoices = ids.map((id) => found.get(String(id))).filter((invoice) => invoice !== undefined)
   if (invoices.length !== ids.length) throw new PayError('notFound')
   const currency = invoices[0].currency
   if (invoices.some((invoice) => invoice.currency !== currency)) throw new PayError('currency')

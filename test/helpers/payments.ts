@@ -50,7 +50,7 @@ export async function paymentOf(payload: Payload, id: number | string) {
 }
 
 export async function eventsOf(payload: Payload, type: string) {
-  return (await payload.find({ collection: 'portal-events', depth: 0, pagination: false, where: { type: { equals: type } } })).docs
+  return (await payload.find({ collection: 'portal-events', depth: 0, pagination: false, sort: 'createdAt', where: { type: { equals: type } } })).docs
 }
 
 /** The payment a pay form post created: the newest one. */
