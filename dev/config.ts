@@ -18,7 +18,7 @@ const dirname = path.dirname(fileURLToPath(import.meta.url))
 function paymentProviders(env: NodeJS.ProcessEnv): NonNullable<InvoicePortalPluginOptions['payments']> {
   return [
     ...(env.STRIPE_SECRET_KEY
-      ? [stripeProvider({ apiUrl: env.STRIPE_API_URL || undefined, methods: ['card', 'ideal', 'bancontact', 'sepa_debit'], secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET || 'whsec_dev_only' })]
+      ? [stripeProvider({ apiUrl: env.STRIPE_API_URL || undefined, secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET || 'whsec_dev_only' })]
       : []),
     ...(env.MOLLIE_API_KEY ? [mollieProvider({ apiKey: env.MOLLIE_API_KEY, apiUrl: env.MOLLIE_API_URL || undefined })] : []),
   ]

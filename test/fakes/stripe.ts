@@ -109,9 +109,9 @@ function parseForm(encoded: string): Json {
   return root
 }
 
-export async function startFakeStripe(options: { webhookUrl?: string; secretKey?: string } = {}): Promise<FakeStripe> {
+export async function startFakeStripe(options: { port?: number; secretKey?: string; webhookSecret?: string; webhookUrl?: string } = {}): Promise<FakeStripe> {
   const secretKey = options.secretKey ?? `sk_test_fake_${random(24)}`
-  const webhookSecret = `whsec_fake_${random(32)}`
+  const webhookSecret = options.webhookSecret ?? `whsec_fake_${random(32)}`
   let webhookUrl = options.webhookUrl
   // Events carry the API version the SDK last asked for, as an endpoint pinned to it would receive them.
   let apiVersion: string | null = fixtures.event.api_version
@@ -474,7 +474,7 @@ export async function startFakeStripe(options: { webhookUrl?: string; secretKey?
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
   const { port } = server.address() as AddressInfo
 

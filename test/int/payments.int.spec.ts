@@ -85,7 +85,8 @@ describe('payments against invoices', () => {
       return { ...paymentBody(invoice.id, 200), allocations: [{ amount: 100, invoice: invoice.id }, { amount: 100, invoice: invoice.id }] }
     }, 'allocations.1.invoice', /only once/],
     ['a negative amount', async () => ({ ...paymentBody((await openInvoice(payload, clientId)).id, 100), allocations: [], amount: -5 }), 'amount', /at least 1/],
-    ['a refund above the payment', async () => ({ ...paymentBody((await openInvoice(payload, clientId)).id, 100), amountRefunded: 101, status: 'partially_refunded' }), 'amountRefunded', /exceeds the payment/],
+    ['a refund above the payment', async () => ({ ...paymentBody((await openInvoice(payload, clientId)).id, 100), amountRefunded: 101, status: 'partially_refunded' }), 'amountRefunded', /\(101\) exceed the payment \(100\)/],
+    ['a refund and a chargeback above the payment', async () => ({ ...paymentBody((await openInvoice(payload, clientId)).id, 100), amountChargedBack: 60, amountRefunded: 41, status: 'disputed' }), 'amountRefunded', /\(101\) exceed the payment/],
   ]
   for (const [name, body, path, message] of rejections) {
     it(`rejects ${name} with a 400 naming the field, writing nothing`, async () => {

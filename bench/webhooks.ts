@@ -1,0 +1,185 @@
+/**
+ * `npm run bench:webhooks`: sustained verified Stripe webhook deliveries per second, answered 2xx, and
+ * their latency, with 30 % duplicates; then whether every payment was counted exactly once.
+ *
+ *  1. A fresh database, the fake Stripe API (test/fakes/stripe.ts) in this process, and the app in a
+ *     child process (bench/webhooks/server.ts) that seeds BENCH_PAYMENTS pending checkouts.
+ *  2. Each checkout is paid at the fake, which gives Stripe's three events (charge.succeeded,
+ *     payment_intent.succeeded, checkout.session.completed). The deliveries are those events plus
+ *     BENCH_DUPLICATES (0.3) of them again, shuffled, each signed when it is sent.
+ *  3. Warm-up with the first BENCH_WARMUP_PAYMENTS checkouts, then an open loop at BENCH_RATE deliveries
+ *     per second: latency is measured from each delivery's scheduled time, so a slow server cannot hide
+ *     its backlog. The app processes every stored event in its job queue meanwhile, as in production.
+ *  4. Once the queue is empty: each invoice must be paid exactly once (amount paid = total), each payment
+ *     succeeded with one `payment_succeeded` audit event, and the inbox must hold each event id once.
+ *
+ * Prints the figures, writes bench/results/webhooks.json, exits non-zero when a check fails.
+ */
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+
+import type Stripe from 'stripe'
+
+import { startFakeStripe } from '../test/fakes/stripe.js'
+import { admin, databaseUriOf } from './database.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const paymentsCount = Number(process.env.BENCH_PAYMENTS || 1500)
+const warmupPayments = Number(process.env.BENCH_WARMUP_PAYMENTS || 200)
+const rate = Number(process.env.BENCH_RATE || 600)
+const duplicateShare = Number(process.env.BENCH_DUPLICATES || 0.3)
+const targets = { p99Ms: 50, perSecond: 500 }
+const databaseName = 'invoice_portal_bench_webhooks'
+const databaseUri = databaseUriOf(databaseName)
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+
+await admin(async (client) => {
+  await client.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`)
+  await client.query(`CREATE DATABASE "${databaseName}"`)
+})
+const stripe = await startFakeStripe()
+const seedFile = path.join(os.tmpdir(), `invoice-portal-bench-webhooks-${process.pid}.json`)
+const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['bench/webhooks/server.ts'], {
+  cwd: root,
+  env: {
+    ...process.env,
+    BENCH_PAYMENTS: String(paymentsCount + warmupPayments),
+    BENCH_SEED_FILE: seedFile,
+    DATABASE_URI: databaseUri,
+    // Payload pushes the schema to a fresh database only outside production.
+    NODE_ENV: 'development',
+    PAYLOAD_CONFIG_PATH: './dev/payload.config.ts',
+    STRIPE_API_URL: stripe.url,
+    STRIPE_SECRET_KEY: stripe.secretKey,
+    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+  },
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
+let exitCode = 1
+try {
+  const seedStarted = Date.now()
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /ready (\d+)/.exec(chunk.toString())
+      if (match) resolve(Number(match[1]))
+    })
+    child.once('exit', (code) => reject(new Error(`the app exited (${code}) before it was ready`)))
+  })
+  const seeded = JSON.parse(readFileSync(seedFile, 'utf8')) as Array<{ invoice: number; payment: number; session: string; total: number }>
+  console.log(`seeded ${seeded.length} pending checkouts in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`)
+  const url = `http://127.0.0.1:${port}/api/invoice-portal/stripe/webhook`
+
+  const deliveriesFor = (checkouts: typeof seeded) => {
+    const unique = checkouts.flatMap((checkout) => stripe.pay(checkout.session, { method: 'card' }))
+    const duplicates = Math.round((unique.length * duplicateShare) / (1 - duplicateShare))
+    const all: Stripe.Event[] = [...unique, ...Array.from({ length: duplicates }, () => unique[Math.floor(Math.random() * unique.length)])]
+    for (let index = all.length - 1; index > 0; index -= 1) {
+      const other = Math.floor(Math.random() * (index + 1))
+      ;[all[index], all[other]] = [all[other], all[index]]
+    }
+    return { all, unique: unique.length }
+  }
+  const send = async (event: Stripe.Event) => {
+    const { body, headers } = stripe.signedDelivery(event)
+    const response = await fetch(url, { body, headers, method: 'POST' })
+    await response.arrayBuffer()
+    return response.status
+  }
+  /** Sends at `perSecond`, each at its own scheduled time, and times each from that time. */
+  const openLoop = async (events: Stripe.Event[], perSecond: number) => {
+    const latencies: number[] = []
+    const statuses = new Map<number, number>()
+    const start = performance.now() + 50
+    await Promise.all(
+      events.map(async (event, index) => {
+        const scheduled = start + (index * 1000) / perSecond
+        const wait = scheduled - performance.now()
+        if (wait > 0) await sleep(wait)
+        const status = await send(event).catch(() => 0)
+        latencies.push(performance.now() - scheduled)
+        statuses.set(status, (statuses.get(status) ?? 0) + 1)
+      }),
+    )
+    const seconds = (performance.now() - start) / 1000
+    return { latencies: latencies.sort((a, b) => a - b), seconds, statuses }
+  }
+
+  const warm = deliveriesFor(seeded.slice(0, warmupPayments))
+  await openLoop(warm.all, Math.min(rate, 300))
+  const measured = seeded.slice(warmupPayments)
+  const run = deliveriesFor(measured)
+  console.log(`measuring ${run.all.length} deliveries (${run.unique} distinct events, ${run.all.length - run.unique} duplicates) at ${rate}/s`)
+  const result = await openLoop(run.all, rate)
+  const ok = [...result.statuses].filter(([status]) => status >= 200 && status < 300).reduce((sum, [, n]) => sum + n, 0)
+
+  // Wait for the job queue (the app runs each stored event's job right after answering).
+  const db = new pg.Client({ connectionString: databaseUri })
+  await db.connect()
+  const drainStarted = Date.now()
+  for (;;) {
+    const { rows } = await db.query<{ open: string }>("SELECT count(*) AS open FROM payload_jobs WHERE completed_at IS NULL AND has_error IS NOT TRUE")
+    if (Number(rows[0].open) === 0 || Date.now() - drainStarted > 300_000) break
+    await sleep(250)
+  }
+  const drainSeconds = (Date.now() - drainStarted) / 1000
+  const ids = measured.map((checkout) => checkout.invoice)
+  const money = await db.query<{ amount_paid: number; id: number; total: number }>('SELECT id, amount_paid, total FROM invoices WHERE id = ANY($1)', [ids])
+  const wrongInvoices = money.rows.filter((row) => Number(row.amount_paid) !== Number(row.total)).length
+  const payments = await db.query<{ status: string }>('SELECT status FROM payments WHERE id = ANY($1)', [measured.map((checkout) => checkout.payment)])
+  const notSucceeded = payments.rows.filter((row) => row.status !== 'succeeded').length
+  const audit = await db.query<{ n: string; payment: string }>(
+    "SELECT details->>'payment' AS payment, count(*) AS n FROM portal_events WHERE type = 'payment_succeeded' GROUP BY 1",
+  )
+  const succeededEvents = await db.query<{ n: string }>("SELECT count(*) AS n FROM portal_events WHERE type = 'payment_succeeded' AND invoice_id = ANY($1)", [ids])
+  const inbox = await db.query<{ duplicates: string; rows: string }>(
+    "SELECT count(*) AS rows, count(*) - count(DISTINCT event_id) AS duplicates FROM webhook_events WHERE provider = 'stripe'",
+  )
+  const failedJobs = await db.query<{ n: string }>('SELECT count(*) AS n FROM payload_jobs WHERE has_error')
+  await db.end()
+  void audit
+
+  const perSecond = ok / result.seconds
+  const p = (n: number) => percentile(result.latencies, n)
+  const figures = {
+    deliveries: run.all.length,
+    distinctEvents: run.unique,
+    duplicates: run.all.length - run.unique,
+    statuses: Object.fromEntries(result.statuses),
+    offeredPerSecond: rate,
+    answered2xxPerSecond: Number(perSecond.toFixed(1)),
+    latencyMs: { max: Number(result.latencies.at(-1)!.toFixed(1)), p50: Number(p(50).toFixed(1)), p95: Number(p(95).toFixed(1)), p99: Number(p(99).toFixed(1)) },
+    queueDrainedAfterSeconds: drainSeconds,
+    invoicesNotPaidExactlyOnce: wrongInvoices,
+    paymentsNotSucceeded: notSucceeded,
+    paymentSucceededAuditEvents: Number(succeededEvents.rows[0].n),
+    inboxRows: Number(inbox.rows[0].rows),
+    inboxDuplicateIds: Number(inbox.rows[0].duplicates),
+    failedJobs: Number(failedJobs.rows[0].n),
+  }
+  const checks = [
+    [`answered 2xx per second ≥ ${targets.perSecond}`, perSecond >= targets.perSecond],
+    [`p99 latency ≤ ${targets.p99Ms} ms`, p(99) <= targets.p99Ms],
+    ['every delivery answered 2xx', ok === run.all.length],
+    ['zero double counts: every invoice paid exactly its total', wrongInvoices === 0],
+    ['every payment succeeded', notSucceeded === 0],
+    ['one payment_succeeded audit event per payment', Number(succeededEvents.rows[0].n) === measured.length],
+    ['each event id stored once', Number(inbox.rows[0].duplicates) === 0 && Number(inbox.rows[0].rows) === run.unique + warm.unique],
+    ['no failed jobs', Number(failedJobs.rows[0].n) === 0],
+  ] as const
+  console.log(JSON.stringify(figures, null, 2))
+  for (const [name, passed] of checks) console.log(`${passed ? 'PASS' : 'FAIL'}  ${name}`)
+  mkdirSync(path.join(root, 'bench/results'), { recursive: true })
+  writeFileSync(path.join(root, 'bench/results/webhooks.json'), JSON.stringify({ checks: Object.fromEntries(checks), figures, when: new Date().toISOString() }, null, 2))
+  exitCode = checks.every(([, passed]) => passed) ? 0 : 1
+} finally {
+  child.kill('SIGTERM')
+  await stripe.close()
+  await sleep(500)
+  await admin((client) => client.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`)).catch(() => {})
+}
+process.exit(exitCode)

@@ -1,0 +1,73 @@
+/**
+ * The app under test for `npm run bench:webhooks`, in its own process: the dev host app with a Stripe
+ * provider pointed at the bench's fake Stripe, served over plain HTTP by Payload's own REST handler.
+ * It seeds BENCH_PAYMENTS checkouts through the portal's payment code, writes them to BENCH_SEED_FILE,
+ * then prints "ready <port>".
+ */
+import { writeFileSync } from 'node:fs'
+import http from 'node:http'
+import { type AddressInfo } from 'node:net'
+import { createLocalReq, getPayload, handleEndpoints } from 'payload'
+
+import { createDevConfig } from '../../dev/config.js'
+import { startPayment } from '../../src/payments/checkout.js'
+import { stripeProvider } from '../../src/payments/stripe.js'
+import { loadPortal } from '../../src/portal/context.js'
+
+const env = (name: string) => {
+  const value = process.env[name]
+  if (!value) throw new Error(`${name} is not set`)
+  return value
+}
+
+const config = createDevConfig({
+  databaseUri: env('DATABASE_URI'),
+  plugin: {
+    paymentReconciliation: { cron: false },
+    payments: [stripeProvider({ apiUrl: env('STRIPE_API_URL'), secretKey: env('STRIPE_SECRET_KEY'), webhookSecret: env('STRIPE_WEBHOOK_SECRET') })],
+  },
+  seed: false,
+})
+const payload = await getPayload({ config })
+const portal = await loadPortal(config)
+
+// Clients without e-mail addresses: receipts find no recipient, so the bench measures webhooks, not PDFs.
+const client = await payload.create({ collection: 'clients', data: { currency: 'EUR', name: 'Bench BV' } })
+const contact = await payload.create({
+  collection: 'contacts',
+  data: { client: client.id, email: 'bench@bench.test', name: 'Bench', password: 'bench-password-1', role: 'billing' },
+})
+const seeded: Array<{ invoice: number | string; payment: number | string; session: string; total: number }> = []
+const count = Number(env('BENCH_PAYMENTS'))
+const audit = await createLocalReq({}, payload)
+for (let index = 0; index < count; index += 1) {
+  const invoice = await payload.create({
+    collection: 'invoices',
+    data: { client: client.id, dueDate: '2026-12-31', issueDate: '2026-11-01', lineItems: [{ description: 'Work', quantity: '1', taxRate: '21', unitAmount: 1000 + index }], status: 'open' },
+  })
+  const { paymentId } = await startPayment(portal, { ...contact, collection: 'contacts' } as never, { invoiceIds: [String(invoice.id)] }, audit)
+  const payment = await payload.findByID({ collection: 'payments', depth: 0, id: paymentId })
+  seeded.push({ invoice: invoice.id, payment: paymentId, session: payment.providerRef as string, total: invoice.total as number })
+}
+writeFileSync(env('BENCH_SEED_FILE'), JSON.stringify(seeded))
+
+const server = http.createServer((incoming, outgoing) => {
+  const chunks: Buffer[] = []
+  incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
+  incoming.on('end', async () => {
+    try {
+      const headers = new Headers()
+      for (const [name, value] of Object.entries(incoming.headers)) if (typeof value === 'string') headers.set(name, value)
+      const response = await handleEndpoints({
+        config,
+        request: new Request(`http://localhost${incoming.url}`, { body: incoming.method === 'POST' ? Buffer.concat(chunks) : undefined, headers, method: incoming.method }),
+      })
+      const body = Buffer.from(await response.arrayBuffer())
+      outgoing.writeHead(response.status, { 'Content-Length': body.byteLength, 'Content-Type': response.headers.get('content-type') ?? 'text/plain' }).end(body)
+    } catch (error) {
+      outgoing.writeHead(500).end(String(error))
+    }
+  })
+})
+server.keepAliveTimeout = 60_000
+server.listen(0, '127.0.0.1', () => console.log(`ready ${(server.address() as AddressInfo).port}`))
