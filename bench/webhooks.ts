@@ -117,12 +117,13 @@ try {
   const result = await openLoop(run.all, rate)
   const ok = [...result.statuses].filter(([status]) => status >= 200 && status < 300).reduce((sum, [, n]) => sum + n, 0)
 
-  // Wait for the job queue (the app runs each stored event's job right after answering).
+  // Wait until the app has processed every stored event (it does so right after answering; the
+  // queued jobs stay behind as the durable fallback and find the work done).
   const db = new pg.Client({ connectionString: databaseUri })
   await db.connect()
   const drainStarted = Date.now()
   for (;;) {
-    const { rows } = await db.query<{ open: string }>("SELECT count(*) AS open FROM payload_jobs WHERE completed_at IS NULL AND has_error IS NOT TRUE")
+    const { rows } = await db.query<{ open: string }>("SELECT count(*) AS open FROM webhook_events WHERE status <> 'processed'")
     if (Number(rows[0].open) === 0 || Date.now() - drainStarted > 300_000) break
     await sleep(250)
   }
@@ -132,16 +133,12 @@ try {
   const wrongInvoices = money.rows.filter((row) => Number(row.amount_paid) !== Number(row.total)).length
   const payments = await db.query<{ status: string }>('SELECT status FROM payments WHERE id = ANY($1)', [measured.map((checkout) => checkout.payment)])
   const notSucceeded = payments.rows.filter((row) => row.status !== 'succeeded').length
-  const audit = await db.query<{ n: string; payment: string }>(
-    "SELECT details->>'payment' AS payment, count(*) AS n FROM portal_events WHERE type = 'payment_succeeded' GROUP BY 1",
-  )
   const succeededEvents = await db.query<{ n: string }>("SELECT count(*) AS n FROM portal_events WHERE type = 'payment_succeeded' AND invoice_id = ANY($1)", [ids])
   const inbox = await db.query<{ duplicates: string; rows: string }>(
     "SELECT count(*) AS rows, count(*) - count(DISTINCT event_id) AS duplicates FROM webhook_events WHERE provider = 'stripe'",
   )
-  const failedJobs = await db.query<{ n: string }>('SELECT count(*) AS n FROM payload_jobs WHERE has_error')
+  const failedEvents = await db.query<{ n: string }>("SELECT count(*) AS n FROM webhook_events WHERE status <> 'processed'")
   await db.end()
-  void audit
 
   const perSecond = ok / result.seconds
   const p = (n: number) => percentile(result.latencies, n)
@@ -153,13 +150,13 @@ try {
     offeredPerSecond: rate,
     answered2xxPerSecond: Number(perSecond.toFixed(1)),
     latencyMs: { max: Number(result.latencies.at(-1)!.toFixed(1)), p50: Number(p(50).toFixed(1)), p95: Number(p(95).toFixed(1)), p99: Number(p(99).toFixed(1)) },
-    queueDrainedAfterSeconds: drainSeconds,
+    processedAllAfterSeconds: drainSeconds,
     invoicesNotPaidExactlyOnce: wrongInvoices,
     paymentsNotSucceeded: notSucceeded,
     paymentSucceededAuditEvents: Number(succeededEvents.rows[0].n),
     inboxRows: Number(inbox.rows[0].rows),
     inboxDuplicateIds: Number(inbox.rows[0].duplicates),
-    failedJobs: Number(failedJobs.rows[0].n),
+    eventsNotProcessed: Number(failedEvents.rows[0].n),
   }
   const checks = [
     [`answered 2xx per second ≥ ${targets.perSecond}`, perSecond >= targets.perSecond],
@@ -169,7 +166,7 @@ try {
     ['every payment succeeded', notSucceeded === 0],
     ['one payment_succeeded audit event per payment', Number(succeededEvents.rows[0].n) === measured.length],
     ['each event id stored once', Number(inbox.rows[0].duplicates) === 0 && Number(inbox.rows[0].rows) === run.unique + warm.unique],
-    ['no failed jobs', Number(failedJobs.rows[0].n) === 0],
+    ['every stored event processed', Number(failedEvents.rows[0].n) === 0],
   ] as const
   console.log(JSON.stringify(figures, null, 2))
   for (const [name, passed] of checks) console.log(`${passed ? 'PASS' : 'FAIL'}  ${name}`)

@@ -5,7 +5,7 @@ import type { PluginContext } from '../utilities/context.js'
 
 import { recordEvent } from '../hooks/audit.js'
 import { runSoon } from '../jobs/queue.js'
-import { storeWebhookEvent } from '../payments/inbox.js'
+import { processWebhookEvent, storeWebhookEvent } from '../payments/inbox.js'
 
 /** Providers retry on anything but 2xx, so bodies this large are refused outright rather than stored. */
 const MAX_BODY_BYTES = 512 * 1024
@@ -31,7 +31,7 @@ export function createPaymentWebhookEndpoint(ctx: PluginContext, provider: Payme
       }
       if (verified.outcome === 'ignored') return answer(200, { received: true })
       const stored = await storeWebhookEvent(portal, req, { eventId: verified.eventId, payload: verified.payload, provider: provider.name, type: verified.type })
-      if (!stored.duplicate) runSoon(req.payload, stored.job)
+      if (!stored.duplicate) runSoon(req.payload, () => processWebhookEvent(portal, stored.event))
       return answer(200, { duplicate: stored.duplicate, received: true })
     },
     method: 'post',
