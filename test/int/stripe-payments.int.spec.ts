@@ -200,16 +200,18 @@ describe('Stripe Checkout', () => {
   })
 
   it('the reconciliation sweep settles a payment whose webhooks never came', async () => {
+    const sweep = async () => {
+      const job = await payload.jobs.queue({ input: {}, queue: 'invoice-portal', task: 'invoicePortalReconcilePayments' as never })
+      await payload.jobs.runByID({ id: job.id })
+    }
     const invoice = await openInvoice(payload, app.client.id)
     const { payment, session } = await payInvoice(invoice.id)
     stripe.pay(session.id, { method: 'card' }) // events lost
-    await payload.jobs.queue({ input: {}, queue: 'invoice-portal', task: 'invoicePortalReconcilePayments' as never })
-    await payload.jobs.run({ queue: 'invoice-portal' })
+    await sweep()
     expect(await paymentOf(payload, payment.id)).toMatchObject({ status: 'pending' }) // not stale yet
     const db = payload.db as unknown as { drizzle: { execute: (query: unknown) => Promise<unknown> } }
     await db.drizzle.execute(sql`update payments set updated_at = now() - interval '2 hours' where id = ${payment.id}`)
-    await payload.jobs.queue({ input: {}, queue: 'invoice-portal', task: 'invoicePortalReconcilePayments' as never })
-    await payload.jobs.run({ queue: 'invoice-portal' })
+    await sweep()
     expect(await paymentOf(payload, payment.id)).toMatchObject({ status: 'succeeded' })
     expect(await moneyOf(payload, invoice.id)).toEqual({ amountDue: 0, amountPaid: 12100, status: 'paid' })
   })
