@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { InvoicePortalOptionError, sanitizeOptions } from './options.js'
 
 const host = { adminUserSlug: 'users', existingSlugs: ['users', 'posts'] }
+const provider = (name: string) => ({ fetchState: () => null, label: name, name, paymentOf: () => null, startCheckout: () => null, verifyWebhook: () => null })
 
 describe('sanitizeOptions', () => {
   it('fills every default', () => {
@@ -15,6 +16,13 @@ describe('sanitizeOptions', () => {
       slugs: { clients: 'clients', creditNotes: 'credit-notes', invoices: 'invoices', portalEvents: 'portal-events' },
       staffSlug: 'users',
     })
+    expect(options.payments).toEqual({ providers: [], reconcileCron: '*/15 * * * *', staleAfterMinutes: 60 })
+  })
+
+  it('keeps the payment providers in order, and reconciliation may be left to the host', () => {
+    const options = sanitizeOptions({ paymentReconciliation: { cron: false, staleAfterMinutes: 5 }, payments: [provider('mollie'), provider('stripe')] as never }, host)
+    expect(options.payments.providers.map((entry) => entry.name)).toEqual(['mollie', 'stripe'])
+    expect(options.payments).toMatchObject({ reconcileCron: false, staleAfterMinutes: 5 })
   })
 
   it('staff are the admin users, narrowed by access.isStaff', () => {
@@ -43,6 +51,11 @@ describe('sanitizeOptions', () => {
     ['bad colour', { portal: { branding: { primaryColor: 'blue' } } }, /"portal\.branding\.primaryColor" must be a hex colour/],
     ['isStaff not a function', { access: { isStaff: true } }, /"access\.isStaff" must be a function/],
     ['documents.staticDir empty', { documents: { staticDir: '' } }, /"documents\.staticDir" must be a non-empty/],
+    ['payments not a list', { payments: { name: 'stripe' } }, /option "payments" must be a list of providers/],
+    ['a provider that is not one', { payments: [{ name: 'paypal' }] }, /option "payments\[0\]" must be a provider from payload-invoice-portal/],
+    ['one provider twice', { payments: [provider('stripe'), provider('stripe')] }, /option "payments\[1\]" repeats the "stripe" provider/],
+    ['a bad reconciliation cron', { paymentReconciliation: { cron: 'every hour' } }, /"paymentReconciliation\.cron" must be a cron expression/],
+    ['a zero stale time', { paymentReconciliation: { staleAfterMinutes: 0 } }, /"paymentReconciliation\.staleAfterMinutes" must be a positive whole number/],
   ]
   for (const [name, options, message] of bad) {
     it(`rejects ${name} with a message naming the option`, () => {

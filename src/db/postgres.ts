@@ -87,22 +87,33 @@ export async function consumeToken(runner: Runner, tokensSlug: string, tokenHash
 }
 
 /**
- * Inserts a row unless one with the same values in `unique` (a unique index) exists, and returns the
- * new row's id or null. One statement decides, so of two simultaneous deliveries exactly one inserts,
- * and the loser's transaction is not aborted by a unique violation.
+ * Stores a webhook event in the inbox and queues the Payload job that processes it, in one statement:
+ * both rows or neither, and nothing at all when the event id is already stored (a repeated delivery).
+ * Payload's `jobs.queue` inside a transaction takes five round trips; an inbox that must take hundreds
+ * of deliveries a second cannot afford them. The job row uses Payload's own table and column names.
  */
-export async function insertUnlessExists(
-  req: PayloadRequest,
-  slug: string,
-  values: Record<string, unknown>,
-  unique: readonly string[],
-): Promise<null | number | string> {
+export async function storeEventAndQueueJob(
+  req: Runner,
+  inboxSlug: string,
+  event: { eventId: string; payload: unknown; provider: string; type: string },
+  job: { inputKey: string; queue: string; task: string },
+): Promise<{ event: number | string; job: number | string } | null> {
   const { adapter, db } = await connection(req)
-  const rows = table(adapter, slug)
-  const inserted = await db
-    .insert(rows)
-    .values(values)
-    .onConflictDoNothing({ target: unique.map((column) => rows[column]) })
-    .returning({ id: rows.id })
-  return inserted[0]?.id ?? null
+  const inbox = table(adapter, inboxSlug)
+  const jobs = table(adapter, 'payload-jobs')
+  const column = (owner: DrizzleTable, key: string) => sql.identifier((owner[key] as { name: string }).name)
+  const taskType = sql.identifier((jobs.taskSlug as { enum: { enumName: string } }).enum.enumName)
+  const result = await db.execute(sql`
+    with stored as (
+      insert into ${inbox} (${column(inbox, 'provider')}, ${column(inbox, 'eventId')}, ${column(inbox, 'type')}, ${column(inbox, 'payload')})
+      values (${event.provider}, ${event.eventId}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb)
+      on conflict (${column(inbox, 'provider')}, ${column(inbox, 'eventId')}) do nothing
+      returning ${column(inbox, 'id')} as id
+    )
+    insert into ${jobs} (${column(jobs, 'input')}, ${column(jobs, 'taskSlug')}, ${column(jobs, 'queue')})
+    select jsonb_build_object(${job.inputKey}::text, stored.id::text), ${job.task}::text::${taskType}, ${job.queue} from stored
+    returning ${column(jobs, 'id')} as job, ${column(jobs, 'input')} ->> ${job.inputKey}::text as event`)
+  const row = (result.rows as Array<{ event: string; job: number | string }>)[0]
+  if (!row) return null
+  return { event: req.payload.db.defaultIDType === 'number' ? Number(row.event) : row.event, job: row.job }
 }

@@ -154,6 +154,7 @@ export const settlePaymentInvoices =
           amount: after.amount,
           currency: after.currency,
           from: before?.status ?? null,
+          payment: after.id,
           to: after.status,
           ...(refunded ? { refunded } : {}),
           ...(chargedBack ? { chargedBack } : {}),

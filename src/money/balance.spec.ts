@@ -31,6 +31,15 @@ describe('settledAllocations', () => {
     },
   )
 
+  it('a standing chargeback is taken back like a refund, from the last allocations first', () => {
+    expect(settledAllocations({ allocations, amountChargedBack: 600, amountRefunded: 100, status: 'disputed' })).toEqual([
+      { amount: 1000, invoice: 'A' },
+      { amount: 100, invoice: 'B' },
+    ])
+    // A won dispute puts the payment back to succeeded: everything counts again.
+    expect(settledAllocations({ allocations, amountChargedBack: 600, status: 'succeeded' })).toEqual(allocations)
+  })
+
   it('a refunded payment settles nothing even when amountRefunded is missing', () => {
     expect(settledAllocations(payment('refunded', null))).toEqual([])
   })

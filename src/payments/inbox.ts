@@ -3,8 +3,7 @@ import type { PayloadRequest, Where } from 'payload'
 import type { Portal } from '../portal/context.js'
 import type { PaymentProviderName } from './types.js'
 
-import { insertUnlessExists } from '../db/postgres.js'
-import { inTransaction } from '../db/transaction.js'
+import { storeEventAndQueueJob } from '../db/postgres.js'
 import { JOBS_QUEUE, runSoon } from '../jobs/queue.js'
 import { documentId } from '../portal/context.js'
 import { sendPaymentReceipt } from './receipt.js'
@@ -15,31 +14,22 @@ export const WEBHOOK_TASK = 'invoicePortalWebhookEvent'
 export type StoredWebhook = { duplicate: true } | { duplicate: false; event: number | string; job: number | string }
 
 /**
- * Stores a verified provider event in the inbox and queues its processing, in one transaction: the
- * event is never stored without its job, nor queued twice. A repeated delivery finds its event id
- * taken and changes nothing.
+ * Stores a verified provider event in the inbox and queues its processing, atomically: the event is
+ * never stored without its job, nor queued twice. A repeated delivery finds its event id taken and
+ * changes nothing.
  */
 export async function storeWebhookEvent(
   portal: Portal,
   req: PayloadRequest,
   event: { eventId: string; payload: unknown; provider: PaymentProviderName; type: string },
 ): Promise<StoredWebhook> {
-  const { options, payload } = portal
-  return inTransaction(
-    payload,
-    async (request) => {
-      const id = await insertUnlessExists(
-        request,
-        options.slugs.webhookEvents,
-        { attempts: 0, eventId: event.eventId, payload: event.payload, provider: event.provider, status: 'received', type: event.type.slice(0, 200) },
-        ['provider', 'eventId'],
-      )
-      if (id === null) return { duplicate: true }
-      const job = (await payload.jobs.queue({ input: { event: String(id) }, queue: JOBS_QUEUE, req: request, task: WEBHOOK_TASK as never })) as { id: number | string }
-      return { duplicate: false, event: id, job: job.id }
-    },
+  const stored = await storeEventAndQueueJob(
     req,
+    portal.options.slugs.webhookEvents,
+    { ...event, type: event.type.slice(0, 200) },
+    { inputKey: 'event', queue: JOBS_QUEUE, task: WEBHOOK_TASK },
   )
+  return stored ? { duplicate: false, ...stored } : { duplicate: true }
 }
 
 type InboxRow = { attempts?: number; id: number | string; payload: unknown; provider: string; status: string }

@@ -24,7 +24,7 @@ export async function sendPaymentReceipt(payments: Portal, paymentId: number | s
   if (payment.receiptSentAt) return 'was_sent'
   if (!receiptPaymentStatuses.includes(payment.status as never)) return 'not_received'
   const clientId = relationId(payment.client)!
-  const [client, contacts, invoices, settings, attachment] = await Promise.all([
+  const [client, contacts, invoices, settings] = await Promise.all([
     payload.findByID({ collection: options.slugs.clients, depth: 0, id: clientId, overrideAccess: true }),
     payload.find({
       collection: options.slugs.contacts,
@@ -42,11 +42,11 @@ export async function sendPaymentReceipt(payments: Portal, paymentId: number | s
       where: { id: { in: ((payment.allocations as Array<{ invoice: unknown }>) ?? []).map((allocation) => relationId(allocation.invoice)) } },
     }),
     loadSettings(payments),
-    pdfAttachment(payments, 'receipts', payment.id),
   ])
   const to = contacts.docs.map((contact) => contact.email as string)
   if (to.length === 0 && client.billingEmail) to.push(client.billingEmail as string)
   if (to.length === 0) return 'no_recipient'
+  const attachment = await pdfAttachment(payments, 'receipts', payment.id)
 
   const locale = toPortalLocale(client.locale)
   const t = translator(locale)

@@ -1,11 +1,14 @@
-import type { Payload } from 'payload'
 import type Stripe from 'stripe'
+
+import { createLocalReq, type Payload } from 'payload'
 
 import { sql } from '@payloadcms/db-postgres/drizzle'
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { storeWebhookEvent } from '../../src/payments/inbox.js'
 import { stripeProvider } from '../../src/payments/stripe.js'
+import { loadPortal } from '../../src/portal/context.js'
 import { type FakeStripe, startFakeStripe } from '../fakes/stripe.js'
 import { line, openInvoice } from '../helpers/fixtures.js'
 import { eventsOf, moneyOf, newestPayment, paymentOf, type PaymentsApp, postWebhook, startPaymentsApp } from '../helpers/payments.js'
@@ -202,7 +205,7 @@ describe('Stripe Checkout', () => {
   it('the reconciliation sweep settles a payment whose webhooks never came', async () => {
     const sweep = async () => {
       const job = await payload.jobs.queue({ input: {}, queue: 'invoice-portal', task: 'invoicePortalReconcilePayments' as never })
-      await payload.jobs.runByID({ id: job.id })
+      await payload.jobs.runByID({ id: (job as { id: number | string }).id })
     }
     const invoice = await openInvoice(payload, app.client.id)
     const { payment, session } = await payInvoice(invoice.id)
@@ -214,6 +217,36 @@ describe('Stripe Checkout', () => {
     await sweep()
     expect(await paymentOf(payload, payment.id)).toMatchObject({ status: 'succeeded' })
     expect(await moneyOf(payload, invoice.id)).toEqual({ amountDue: 0, amountPaid: 12100, status: 'paid' })
+  })
+
+  it('a stored event left to the job queue (the app stopped before doing it) is processed by its job', async () => {
+    const invoice = await openInvoice(payload, app.client.id)
+    const { payment, session } = await payInvoice(invoice.id)
+    const completed = stripe.pay(session.id, { method: 'card' }).find((event) => event.type === 'checkout.session.completed')!
+    const stored = await storeWebhookEvent(await loadPortal(app.config), await createLocalReq({}, payload), {
+      eventId: completed.id,
+      payload: completed,
+      provider: 'stripe',
+      type: completed.type,
+    })
+    if (stored.duplicate) throw new Error('a new event was taken for a duplicate')
+    expect(await paymentOf(payload, payment.id)).toMatchObject({ status: 'pending' })
+    await payload.jobs.runByID({ id: stored.job })
+    expect(await paymentOf(payload, payment.id)).toMatchObject({ status: 'succeeded' })
+    expect(await payload.findByID({ collection: 'webhook-events', id: stored.event })).toMatchObject({ attempts: 1, status: 'processed' })
+    expect(await moneyOf(payload, invoice.id)).toEqual({ amountDue: 0, amountPaid: 12100, status: 'paid' })
+  })
+
+  it('money that arrives for an invoice another attempt already paid stays on the payment as client credit', async () => {
+    const invoice = await openInvoice(payload, app.client.id)
+    const first = await payInvoice(invoice.id)
+    const second = await payInvoice(invoice.id) // a second tab: pending money does not count yet
+    await deliverAll(stripe.pay(first.session.id, { method: 'card' }))
+    await deliverAll(stripe.pay(second.session.id, { method: 'ideal' }))
+    expect(await moneyOf(payload, invoice.id)).toEqual({ amountDue: 0, amountPaid: 12100, status: 'paid' })
+    expect(await paymentOf(payload, second.payment.id)).toMatchObject({ allocations: [], amount: 12100, status: 'succeeded' })
+    const arrived = (await eventsOf(payload, 'payment_succeeded')).find((event) => (event.details as { payment?: unknown }).payment === second.payment.id)
+    expect(arrived?.details).toMatchObject({ unallocated: 12100 })
   })
 
   it('who may pay what: viewers, foreign invoices, nothing selected, mixed currencies, paid invoices', async () => {
