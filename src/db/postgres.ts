@@ -95,6 +95,7 @@ export async function consumeToken(runner: Runner, tokensSlug: string, tokenHash
 export async function storeEventAndQueueJob(
   req: Runner,
   inboxSlug: string,
+  /** `payload` is JSON text (a verified raw body) or a value to serialise. */
   event: { eventId: string; payload: unknown; provider: string; type: string },
   job: { inputKey: string; queue: string; task: string },
 ): Promise<{ event: number | string; job: number | string } | null> {
@@ -106,7 +107,7 @@ export async function storeEventAndQueueJob(
   const result = await db.execute(sql`
     with stored as (
       insert into ${inbox} (${column(inbox, 'provider')}, ${column(inbox, 'eventId')}, ${column(inbox, 'type')}, ${column(inbox, 'payload')})
-      values (${event.provider}, ${event.eventId}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb)
+      values (${event.provider}, ${event.eventId}, ${event.type}, ${typeof event.payload === 'string' ? event.payload : JSON.stringify(event.payload)}::jsonb)
       on conflict (${column(inbox, 'provider')}, ${column(inbox, 'eventId')}) do nothing
       returning ${column(inbox, 'id')} as id
     )

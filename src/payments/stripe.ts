@@ -135,7 +135,8 @@ export function stripeProvider(options: StripeProviderOptions): PaymentProvider 
         const event = stripe.webhooks.constructEvent(body, signature, secret)
         if (typeof event?.id !== 'string' || !event.id) return { outcome: 'rejected', reason: 'The event has no "id".' }
         if (typeof event.type !== 'string') return { outcome: 'rejected', reason: 'The event has no "type".' }
-        return { eventId: event.id, outcome: 'accepted', payload: event, type: event.type }
+        // The verified raw body is the event: stored as is, it needs no second serialisation.
+        return { eventId: event.id, outcome: 'accepted', payload: body, type: event.type }
       } catch (error) {
         if (error instanceof SyntaxError) return { outcome: 'rejected', reason: 'The body is not a JSON Stripe event.' }
         problem = `The Stripe-Signature header does not match the body: ${(error as Error).message}`

@@ -51,7 +51,8 @@ export type VerifiedWebhook =
   | { outcome: 'rejected'; reason: string }
   /** Nothing of ours (Mollie: an id it does not know): answered 200, nothing stored. */
   | { outcome: 'ignored' }
-  | { eventId: string; outcome: 'accepted'; payload: unknown; type: string }
+  /** `payload` is stored as the inbox row's JSON: the raw body when it is the event itself. */
+  | { eventId: string; outcome: 'accepted'; payload: string | unknown; type: string }
 
 /** Which payment an event concerns: our id (from metadata) or the provider's reference. */
 export type PaymentReference = { paymentId?: string; providerRef?: string }

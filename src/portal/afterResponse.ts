@@ -13,11 +13,15 @@ const pending = new Set<Promise<void>>()
  */
 export function afterResponse(payload: Payload, work: () => Promise<void>): void {
   const guarded = () => work().catch((error: unknown) => payload.logger.error({ err: error, msg: 'payload-invoice-portal: work after a response failed' }))
-  try {
-    after(guarded)
-    return
-  } catch {
-    // Not inside a Next request.
+  // Next's server sets NEXT_RUNTIME; elsewhere `after` would only throw (an Error with its stack, on
+  // every webhook of a burst) before the fallback below.
+  if (process.env.NEXT_RUNTIME) {
+    try {
+      after(guarded)
+      return
+    } catch {
+      // Not inside a Next request (a script, a job) in a Next process.
+    }
   }
   const run: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
     .then(guarded)
