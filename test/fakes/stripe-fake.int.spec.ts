@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { type FakeStripe, startFakeStripe } from './stripe.js'
 
-const fixtures = JSON.parse(readFileSync(new URL('../../../shared/fixtures/stripe-openapi-fixtures3.json', import.meta.url), 'utf8')).resources
+const fixtures = JSON.parse(readFileSync(new URL('./stripe-fixtures.json', import.meta.url), 'utf8')).resources
 
 /** A webhook endpoint that verifies each delivery as the plugin would, with the SDK. */
 async function startReceiver(secret: () => string) {

@@ -3,7 +3,7 @@
  * `new Stripe(fake.secretKey, { host: fake.host, port: fake.port, protocol: 'http', telemetry: false, maxNetworkRetries: 0 })`.
  *
  * Every object it returns is a deep clone of Stripe's own example object (stripe/openapi fixtures3.json, in
- * /work/shared/fixtures) with ids, amounts, statuses and metadata overridden, so code tested here meets the
+ * test/fakes/stripe-fixtures.json) with ids, amounts, statuses and metadata overridden, so code tested here meets the
  * shapes Stripe really sends. Stripe sends webhooks when it likes; the fake never does on its own: tests move a
  * payment (pay, settle, refund, …), get back the events Stripe would send, in Stripe's order, and decide when
  * to deliver() them. Only the hosted checkout page delivers by itself, as Stripe does before redirecting.
@@ -54,9 +54,8 @@ export interface FakeStripe {
   close(): Promise<void>
 }
 
-const fixtures: Record<string, Json> = JSON.parse(
-  readFileSync(new URL('../../../shared/fixtures/stripe-openapi-fixtures3.json', import.meta.url), 'utf8'),
-).resources
+// Stripe's official example objects (see `_source` in the file), vendored so a clean clone has them.
+const fixtures: Record<string, Json> = JSON.parse(readFileSync(new URL('./stripe-fixtures.json', import.meta.url), 'utf8')).resources
 
 const methods = ['card', 'ideal', 'bancontact', 'sepa_debit']
 // fixtures3's charge only shows card details; these field lists are the stripe SDK's Charge.PaymentMethodDetails
