@@ -158,7 +158,7 @@ test('a contact signs in with a password, filters invoices by URL and reads a pa
     ['Betaald', acme.partial.paid],
     ['Te betalen', acme.partial.amountDue],
   ])
-  await expect(page.getByRole('button', { name: `Nu betalen · ${acme.partial.amountDue}` })).toBeVisible()
+  await expect(page.getByRole('button', { name: `Betaal ${acme.partial.amountDue} met Card, iDEAL, Bancontact or SEPA Direct Debit` })).toBeVisible()
 })
 
 test.describe('sign-in by magic link', () => {
