@@ -15,7 +15,8 @@
  *
  * Prints the figures, writes bench/results/webhooks.json, exits non-zero when a check fails.
  * Environment: BENCH_PAYMENTS (1500), BENCH_WARMUP_PAYMENTS (200), BENCH_RATE (600), BENCH_DUPLICATES
- * (0.3), BENCH_PROFILE_DIR (a CPU profile of the app process), BENCH_DATABASE_SERVER.
+ * (0.3), BENCH_SWEEP ("300,400,600"), BENCH_SWEEP_PAYMENTS (150), BENCH_PROFILE_DIR (a CPU profile of the
+ * app process), BENCH_NODE_FLAGS (flags for the app process), BENCH_APP_DATABASE_URI, BENCH_DATABASE_SERVER.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -61,7 +62,9 @@ const stripe = await startFakeStripe()
 const seedFile = path.join(os.tmpdir(), `invoice-portal-bench-webhooks-${process.pid}.json`)
 // BENCH_PROFILE_DIR=<dir>: a CPU profile of the app process, written when it stops.
 const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []
-const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/webhooks/server.ts'], {
+// BENCH_NODE_FLAGS: V8/Node flags for the app process, e.g. "--max-semi-space-size=32".
+const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
+const child = spawn(process.execPath, [...profile, ...nodeFlags, '--import', 'tsx', 'bench/webhooks/server.ts'], {
   cwd: root,
   env: {
     ...process.env,
