@@ -4,9 +4,8 @@ import type { Portal } from '../portal/context.js'
 import type { PaymentProviderName } from './types.js'
 
 import { storeEventAndQueueJob } from '../db/postgres.js'
-import { JOBS_QUEUE, runSoon } from '../jobs/queue.js'
+import { JOBS_QUEUE } from '../jobs/queue.js'
 import { documentId } from '../portal/context.js'
-import { sendPaymentReceipt } from './receipt.js'
 import { providerNamed, syncPayment, type SyncResult } from './sync.js'
 
 export const WEBHOOK_TASK = 'invoicePortalWebhookEvent'
@@ -53,7 +52,6 @@ export async function processWebhookEvent(portal: Portal, eventId: number | stri
     const paymentId = reference && (await paymentFor(portal, row.provider, reference))
     const result = paymentId === null || paymentId === undefined ? null : await syncPayment(portal, paymentId)
     await mark({ lastError: null, processedAt: new Date().toISOString(), status: 'processed' })
-    if (result?.receiptJob !== undefined) runSoon(payload, () => sendPaymentReceipt(portal, paymentId!))
     return result
   } catch (error) {
     await mark({ lastError: String((error as Error).message ?? error).slice(0, 2000), status: 'failed' })

@@ -1,8 +1,6 @@
 import type { Portal } from '../portal/context.js'
 
-import { runSoon } from '../jobs/queue.js'
 import { processWebhookEvent } from './inbox.js'
-import { sendPaymentReceipt } from './receipt.js'
 import { syncPayment } from './sync.js'
 
 export const RECONCILE_TASK = 'invoicePortalReconcilePayments'
@@ -56,7 +54,6 @@ export async function reconcilePayments(portal: Portal): Promise<{ changed: numb
     try {
       const change = await syncPayment(portal, payment.id)
       if (change) result.changed += 1
-      if (change?.receiptJob !== undefined) runSoon(payload, () => sendPaymentReceipt(portal, payment.id))
     } catch (error) {
       result.failed += 1
       payload.logger.error({ err: error, msg: `payload-invoice-portal: reconciling payment ${payment.id} failed` })

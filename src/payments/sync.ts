@@ -6,9 +6,10 @@ import type { PaymentProvider, ProviderPaymentState } from './types.js'
 
 import { lockRows } from '../db/postgres.js'
 import { inTransaction } from '../db/transaction.js'
-import { JOBS_QUEUE } from '../jobs/queue.js'
+import { JOBS_QUEUE, runSoon } from '../jobs/queue.js'
 import { type PaymentStatus, receiptPaymentStatuses } from '../status/machines.js'
 import { withFlags } from '../utilities/context.js'
+import { sendPaymentReceipt } from './receipt.js'
 import { statusFromState } from './types.js'
 
 export const RECEIPT_TASK = 'invoicePortalPaymentReceipt'
@@ -38,20 +39,19 @@ export type SyncResult = { from: PaymentStatus; receiptJob?: number | string; to
  * the provider is asked, so events about one payment that arrive together apply one after the other,
  * each to the state the last one left; repeated or late events then find nothing to change.
  */
-export async function syncPayment(payments: Portal, paymentId: number | string, req?: PayloadRequest): Promise<SyncResult> {
+export async function syncPayment(payments: Portal, paymentId: number | string): Promise<SyncResult> {
   const { options, payload } = payments
-  return inTransaction(
-    payload,
-    async (request) => {
-      await lockRows(request, options.slugs.payments, [paymentId])
-      const payment = (await payload.findByID({ collection: options.slugs.payments, depth: 0, disableErrors: true, id: paymentId, overrideAccess: true, req: request })) as null | StoredPayment
-      const provider = payment && providerNamed(options, payment.provider)
-      if (!payment || !provider || !payment.providerRef) return null
-      const state = await provider.fetchState(payment.providerRef)
-      return state ? applyState(payments, request, payment, state) : null
-    },
-    req,
-  )
+  const result = await inTransaction(payload, async (req) => {
+    await lockRows(req, options.slugs.payments, [paymentId])
+    const payment = (await payload.findByID({ collection: options.slugs.payments, depth: 0, disableErrors: true, id: paymentId, overrideAccess: true, req })) as null | StoredPayment
+    const provider = payment && providerNamed(options, payment.provider)
+    if (!payment || !provider || !payment.providerRef) return null
+    const state = await provider.fetchState(payment.providerRef)
+    return state ? applyState(payments, req, payment, state) : null
+  })
+  // Committed: the receipt goes out now; its queued job stays as the fallback.
+  if (result?.receiptJob !== undefined) runSoon(payload, () => sendPaymentReceipt(payments, paymentId))
+  return result
 }
 
 async function applyState(payments: Portal, req: PayloadRequest, payment: StoredPayment, state: ProviderPaymentState): Promise<SyncResult> {

@@ -8,10 +8,15 @@ import { afterResponseSettled } from '../../src/portal/afterResponse.js'
 import { passwords } from './fixtures.js'
 import { startTestApp, type TestApp } from './payload.js'
 import { portalClient } from './portal.js'
+import { startSmtpSink } from './smtp.js'
 
-/** The host app with the given payment providers, a client in EUR and a billing contact signed in to the portal. */
-export async function startPaymentsApp(options: { plugin: InvoicePortalPluginOptions; smtpUrl?: string }) {
-  const app = await startTestApp({ plugin: options.plugin, smtpUrl: options.smtpUrl })
+/**
+ * The host app with the given payment providers, mailing to an SMTP sink of its own, with a client in
+ * EUR and a billing contact signed in to the portal. `stop` also stops the sink.
+ */
+export async function startPaymentsApp(payments: NonNullable<InvoicePortalPluginOptions['payments']>) {
+  const smtp = await startSmtpSink()
+  const app = await startTestApp({ plugin: { payments }, smtpUrl: smtp.url })
   const { payload } = app
   const client = await payload.create({ collection: 'clients', data: { billingEmail: 'ap@payer.test', currency: 'EUR', locale: 'en', name: 'Payer BV' } })
   const contact = await payload.create({
@@ -20,7 +25,11 @@ export async function startPaymentsApp(options: { plugin: InvoicePortalPluginOpt
   })
   const portal = portalClient(app.config)
   const { cookie } = await portal.signIn('billing@payer.test', passwords.contact)
-  return { ...app, client, contact, cookie: cookie!, portal }
+  const stop = async () => {
+    await app.stop()
+    await smtp.stop()
+  }
+  return { ...app, client, contact, cookie: cookie!, portal, smtp, stop }
 }
 
 export type PaymentsApp = Awaited<ReturnType<typeof startPaymentsApp>>

@@ -6,7 +6,6 @@ import { mollieProvider } from '../../src/payments/mollie.js'
 import { type FakeMollie, startFakeMollie } from '../fakes/mollie.js'
 import { line, openInvoice } from '../helpers/fixtures.js'
 import { eventsOf, moneyOf, newestPayment, paymentOf, type PaymentsApp, postWebhook, startPaymentsApp } from '../helpers/payments.js'
-import { startSmtpSink } from '../helpers/smtp.js'
 
 // Mollie's SDK speaks HTTPS only and brings its own CA list; the fake's certificate is self-signed.
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
@@ -14,18 +13,16 @@ process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
 let mollie: FakeMollie
 let app: PaymentsApp
 let payload: Payload
-let smtp: Awaited<ReturnType<typeof startSmtpSink>>
+let smtp: PaymentsApp['smtp']
 
 beforeAll(async () => {
   mollie = await startFakeMollie()
-  smtp = await startSmtpSink()
-  app = await startPaymentsApp({ plugin: { payments: [mollieProvider({ apiKey: mollie.apiKey, apiUrl: mollie.apiEndpoint })] }, smtpUrl: smtp.url })
-  payload = app.payload
+  app = await startPaymentsApp([mollieProvider({ apiKey: mollie.apiKey, apiUrl: mollie.apiEndpoint })])
+  ;({ payload, smtp } = app)
 })
 afterAll(async () => {
   await app?.stop()
   await mollie?.close()
-  await smtp?.stop()
 })
 
 const notify = (id: string) => postWebhook(app, 'mollie', { body: mollie.webhookBody(id), headers: { 'content-type': 'application/x-www-form-urlencoded' } })

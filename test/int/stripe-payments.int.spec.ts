@@ -13,25 +13,22 @@ import { type FakeStripe, startFakeStripe } from '../fakes/stripe.js'
 import { line, openInvoice } from '../helpers/fixtures.js'
 import { eventsOf, moneyOf, newestPayment, paymentOf, type PaymentsApp, postWebhook, startPaymentsApp } from '../helpers/payments.js'
 import { pdfText } from '../helpers/pdf.js'
-import { startSmtpSink } from '../helpers/smtp.js'
 
 let stripe: FakeStripe
 let app: PaymentsApp
 let payload: Payload
-let smtp: Awaited<ReturnType<typeof startSmtpSink>>
+let smtp: PaymentsApp['smtp']
 
 beforeAll(async () => {
   stripe = await startFakeStripe()
-  smtp = await startSmtpSink()
   const provider = stripeProvider({ apiUrl: stripe.url, methods: ['card', 'ideal', 'sepa_debit'], secretKey: stripe.secretKey, webhookSecret: ['whsec_retired_one', stripe.webhookSecret] })
-  app = await startPaymentsApp({ plugin: { payments: [provider] }, smtpUrl: smtp.url })
-  payload = app.payload
+  app = await startPaymentsApp([provider])
+  ;({ payload, smtp } = app)
   await payload.updateGlobal({ data: { portal: { allowPartialPayment: true, minimumPartialAmount: 1000 } }, slug: 'invoice-portal-settings' })
 })
 afterAll(async () => {
   await app?.stop()
   await stripe?.close()
-  await smtp?.stop()
 })
 
 const deliver = (event: Stripe.Event, options?: Parameters<FakeStripe['signedDelivery']>[1]) => postWebhook(app, 'stripe', stripe.signedDelivery(event, options))

@@ -1,4 +1,3 @@
-import { notFound } from 'next/navigation.js'
 import React from 'react'
 
 import type { MessageKey } from '../i18n.js'
@@ -8,11 +7,10 @@ import { relationId } from '../../access/index.js'
 import { toMajorUnits } from '../../money/format.js'
 import { calendarDay, invoiceStatuses, payableInvoiceStatuses } from '../../status/machines.js'
 import { type InvoiceQuery, invoiceQueryString, invoiceWhere, PAGE_SIZE, parseInvoiceQuery } from '../filters.js'
-import { documentId } from '../context.js'
 import { loadSettings } from '../settings.js'
 import { day, money, percent, quantity } from '../format.js'
 import { InvoiceStatus, Notice, StatusBadge } from './shell.js'
-import { param } from './types.js'
+import { param, visibleRecordOr404 } from './types.js'
 
 type Invoice = {
   amountCredited: number
@@ -163,11 +161,7 @@ export async function InvoiceListView(view: PortalView) {
 export async function InvoiceDetailView(view: PortalView & { invoiceId: string }) {
   const { contact, locale, portal, route, t } = view
   const { slugs } = portal.options
-  const id = documentId(portal, view.invoiceId)
-  const invoice = (id === null
-    ? null
-    : await portal.payload.findByID({ collection: slugs.invoices, depth: 0, disableErrors: true, id, overrideAccess: false, user: contact }).catch(() => null)) as Invoice | null
-  if (!invoice) notFound()
+  const invoice = await visibleRecordOr404<Invoice>(view, slugs.invoices, view.invoiceId)
   const [payments, creditNotes, settings] = await Promise.all([
     portal.payload.find({
       collection: slugs.payments,

@@ -1,4 +1,3 @@
-import { notFound } from 'next/navigation.js'
 import React from 'react'
 
 import type { MessageKey } from '../i18n.js'
@@ -6,9 +5,9 @@ import type { PortalView } from './types.js'
 
 import { relationId } from '../../access/index.js'
 import { type PaymentStatus, receiptPaymentStatuses } from '../../status/machines.js'
-import { documentId } from '../context.js'
 import { day, money } from '../format.js'
 import { Notice, StatusBadge } from './shell.js'
+import { visibleRecordOr404 } from './types.js'
 
 type Payment = {
   allocations?: Array<{ amount: number; id?: string; invoice: unknown }>
@@ -45,11 +44,7 @@ const headline: Record<PaymentStatus, { body: MessageKey; kind: 'error' | 'info'
 export async function PaymentView(view: PortalView & { paymentId: string }) {
   const { contact, locale, portal, route, t } = view
   const { slugs } = portal.options
-  const id = documentId(portal, view.paymentId)
-  const payment = (id === null
-    ? null
-    : await portal.payload.findByID({ collection: slugs.payments, depth: 0, disableErrors: true, id, overrideAccess: false, user: contact }).catch(() => null)) as null | Payment
-  if (!payment) notFound()
+  const payment = await visibleRecordOr404<Payment>(view, slugs.payments, view.paymentId)
   const allocations = payment.allocations ?? []
   const { docs: invoices } = await portal.payload.find({
     collection: slugs.invoices,
