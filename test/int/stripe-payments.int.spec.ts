@@ -194,6 +194,8 @@ describe('Stripe Checkout', () => {
     const notJson = stripe.signedDelivery({ ...event, id: 'x' })
     const malformed = await postWebhook(app, 'stripe', { body: 'not json', headers: { ...notJson.headers, 'stripe-signature': signatureFor('not json') } })
     expect(malformed).toMatchObject({ body: { error: 'The body is not a JSON Stripe event.' }, status: 400 })
+    const huge = await postWebhook(app, 'stripe', { body: 'x'.repeat(600 * 1024), headers: stripe.signedDelivery(event).headers })
+    expect(huge).toMatchObject({ body: { error: 'The body is larger than 524288 bytes.' }, status: 413 })
     expect(await inboxCount()).toBe(before)
     expect(await paymentOf(payload, payment.id)).toMatchObject({ status: 'pending' })
     expect((await eventsOf(payload, 'webhook_rejected')).filter((rejected) => (rejected.details as { provider: string }).provider === 'stripe').length).toBeGreaterThanOrEqual(5)
