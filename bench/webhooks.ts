@@ -15,8 +15,10 @@
  *
  * Prints the figures, writes bench/results/webhooks.json, exits non-zero when a check fails.
  * Environment: BENCH_PAYMENTS (1500), BENCH_WARMUP_PAYMENTS (200), BENCH_RATE (600), BENCH_DUPLICATES
- * (0.3), BENCH_SWEEP ("300,400,600"), BENCH_SWEEP_PAYMENTS (150), BENCH_PROFILE_DIR (a CPU profile of the
- * app process), BENCH_NODE_FLAGS (flags for the app process), BENCH_APP_DATABASE_URI, BENCH_DATABASE_SERVER.
+ * (0.3), BENCH_SWEEP ("300,400,600"), BENCH_SWEEP_PAYMENTS (150), BENCH_RECEIPTS (1: receipt PDFs are
+ * rendered and e-mailed meanwhile), BENCH_DIAG (1: CPU, event-loop delay and GC of both processes every
+ * 2 s), BENCH_PROFILE_DIR (a CPU profile of the app process), BENCH_NODE_FLAGS (flags for the app
+ * process), BENCH_APP_DATABASE_URI, BENCH_DATABASE_SERVER.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -30,6 +32,7 @@ import type Stripe from 'stripe'
 
 import { type FakeStripe, startFakeStripe } from '../test/fakes/stripe.js'
 import { admin, databaseUriOf } from './database.js'
+import { reportEveryTwoSeconds } from './webhooks/diag.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const paymentsCount = Number(process.env.BENCH_PAYMENTS || 1500)
@@ -59,6 +62,7 @@ await admin(async (client) => {
   await client.query(`CREATE DATABASE "${databaseName}"`)
 })
 const stripe = await startFakeStripe()
+reportEveryTwoSeconds('load')
 const seedFile = path.join(os.tmpdir(), `invoice-portal-bench-webhooks-${process.pid}.json`)
 // BENCH_PROFILE_DIR=<dir>: a CPU profile of the app process, written when it stops.
 const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []
@@ -210,6 +214,7 @@ try {
     duplicates: run.all.length - run.unique,
     statuses: Object.fromEntries(result.statuses),
     offeredPerSecond: rate,
+    receiptsRendered: process.env.BENCH_RECEIPTS === '1',
     appDatabase: appDatabaseUri.includes('host=/') ? 'unix socket' : 'tcp',
     answered2xxPerSecond: Number(perSecond.toFixed(1)),
     latencyMs: { max: Number(result.latencies.at(-1)!.toFixed(1)), p50: Number(p(50).toFixed(1)), p95: Number(p(95).toFixed(1)), p99: Number(p(99).toFixed(1)) },

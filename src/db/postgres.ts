@@ -118,3 +118,28 @@ export async function storeEventAndQueueJob(
   if (!row) return null
   return { event: req.payload.db.defaultIDType === 'number' ? Number(row.event) : row.event, job: row.job }
 }
+
+/**
+ * Records the outcome of processing an inbox event: one UPDATE that also counts the attempt. Payload's
+ * update would validate every field against a merge of the whole stored event, several kilobytes of
+ * provider JSON, which costs more than processing the event did.
+ */
+export async function markInboxEvent(
+  runner: Runner,
+  inboxSlug: string,
+  id: number | string,
+  outcome: { lastError: null | string; status: 'failed' | 'processed' },
+): Promise<void> {
+  const { adapter, db } = await connection(runner)
+  const inbox = table(adapter, inboxSlug)
+  await db
+    .update(inbox)
+    .set({
+      attempts: sql`coalesce(${inbox.attempts}, 0) + 1`,
+      lastError: outcome.lastError,
+      ...(outcome.status === 'processed' ? { processedAt: sql`now()` } : {}),
+      status: outcome.status,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(inbox.id, id))
+}

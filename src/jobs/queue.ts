@@ -12,17 +12,9 @@ export const JOBS_QUEUE = 'invoice-portal'
  */
 const MAX_RUNNING = 2
 
-/**
- * Answering a webhook is what a provider times; doing its work is not. While deliveries keep
- * arriving (less than this apart), the work waits, so a burst is answered at full speed; if the burst
- * outlasts the process, the queued jobs do the work.
- */
-const QUIET_MS = 40
-
 type Work = () => Promise<unknown>
 const waiting: Work[] = []
 let running = 0
-let lastArrival = 0
 
 /**
  * Does a queued job's work as soon as the current response is out, so a webhook or a receipt takes
@@ -32,18 +24,10 @@ let lastArrival = 0
  * job run twice at once breaks its log.
  */
 export function runSoon(payload: Payload, work: Work): void {
-  lastArrival = Date.now()
   afterResponse(payload, async () => {
     waiting.push(work)
     await drain(payload)
   })
-}
-
-async function nextWhenQuiet(): Promise<undefined | Work> {
-  for (let wait = lastArrival + QUIET_MS - Date.now(); wait > 0; wait = lastArrival + QUIET_MS - Date.now()) {
-    await new Promise((resolve) => setTimeout(resolve, wait))
-  }
-  return waiting.shift()
 }
 
 async function drain(payload: Payload): Promise<void> {
@@ -53,7 +37,7 @@ async function drain(payload: Payload): Promise<void> {
     workers.push(
       (async () => {
         try {
-          for (let work = await nextWhenQuiet(); work; work = await nextWhenQuiet()) {
+          for (let work = waiting.shift(); work; work = waiting.shift()) {
             await work().catch((error: unknown) => payload.logger.error({ err: error, msg: 'payload-invoice-portal: work left to the job queue' }))
           }
         } finally {

@@ -3,7 +3,7 @@ import type { PayloadRequest, Where } from 'payload'
 import type { Portal } from '../portal/context.js'
 import type { PaymentProviderName } from './types.js'
 
-import { storeEventAndQueueJob } from '../db/postgres.js'
+import { markInboxEvent, storeEventAndQueueJob } from '../db/postgres.js'
 import { JOBS_QUEUE } from '../jobs/queue.js'
 import { documentId } from '../portal/context.js'
 import { providerNamed, syncPayment, type SyncResult } from './sync.js'
@@ -31,7 +31,7 @@ export async function storeWebhookEvent(
   return stored ? { duplicate: false, ...stored } : { duplicate: true }
 }
 
-type InboxRow = { attempts?: number; id: number | string; payload: unknown; provider: string; status: string }
+type InboxRow = { id: number | string; payload: unknown; provider: string; status: string }
 
 /**
  * Applies one stored event: finds the payment it is about and brings that payment up to date with
@@ -43,18 +43,16 @@ export async function processWebhookEvent(portal: Portal, eventId: number | stri
   const slug = options.slugs.webhookEvents
   const row = (await payload.findByID({ collection: slug, depth: 0, id: eventId, overrideAccess: true })) as InboxRow
   if (row.status === 'processed') return 'already_processed'
-  const mark = (data: Record<string, unknown>) =>
-    payload.update({ collection: slug, data: { attempts: (row.attempts ?? 0) + 1, ...data }, depth: 0, id: row.id, overrideAccess: true })
   try {
     const provider = providerNamed(options, row.provider)
     if (!provider) throw new Error(`No "${row.provider}" payment provider is configured to process this event.`)
     const reference = await provider.paymentOf(row.payload)
     const paymentId = reference && (await paymentFor(portal, row.provider, reference))
     const result = paymentId === null || paymentId === undefined ? null : await syncPayment(portal, paymentId)
-    await mark({ lastError: null, processedAt: new Date().toISOString(), status: 'processed' })
+    await markInboxEvent(portal, slug, row.id, { lastError: null, status: 'processed' })
     return result
   } catch (error) {
-    await mark({ lastError: String((error as Error).message ?? error).slice(0, 2000), status: 'failed' })
+    await markInboxEvent(portal, slug, row.id, { lastError: String((error as Error).message ?? error).slice(0, 2000), status: 'failed' })
     throw error
   }
 }

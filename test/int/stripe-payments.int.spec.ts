@@ -6,7 +6,7 @@ import { sql } from '@payloadcms/db-postgres/drizzle'
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { storeWebhookEvent } from '../../src/payments/inbox.js'
+import { processWebhookEvent, storeWebhookEvent } from '../../src/payments/inbox.js'
 import { stripeProvider } from '../../src/payments/stripe.js'
 import { loadPortal } from '../../src/portal/context.js'
 import { type FakeStripe, startFakeStripe } from '../fakes/stripe.js'
@@ -233,6 +233,29 @@ describe('Stripe Checkout', () => {
     await payload.jobs.runByID({ id: stored.job })
     expect(await paymentOf(payload, payment.id)).toMatchObject({ status: 'succeeded' })
     expect(await payload.findByID({ collection: 'webhook-events', id: stored.event })).toMatchObject({ attempts: 1, status: 'processed' })
+    expect(await moneyOf(payload, invoice.id)).toEqual({ amountDue: 0, amountPaid: 12100, status: 'paid' })
+  })
+
+  it('an event whose processing fails keeps the error and counts the attempt; the retry processes it', async () => {
+    const invoice = await openInvoice(payload, app.client.id)
+    const { payment, session } = await payInvoice(invoice.id)
+    const completed = stripe.pay(session.id, { method: 'card' }).find((event) => event.type === 'checkout.session.completed')!
+    const portal = await loadPortal(app.config)
+    const stored = await storeWebhookEvent(portal, await createLocalReq({}, payload), { eventId: completed.id, payload: completed, provider: 'stripe', type: completed.type })
+    if (stored.duplicate) throw new Error('a new event was taken for a duplicate')
+    const db = payload.db as unknown as { drizzle: { execute: (query: unknown) => Promise<unknown> } }
+    // As if the host had removed the provider's configuration since the event arrived.
+    await db.drizzle.execute(sql`update webhook_events set provider = 'mollie' where id = ${stored.event}`)
+    await expect(processWebhookEvent(portal, stored.event)).rejects.toThrow('No "mollie" payment provider is configured')
+    expect(await payload.findByID({ collection: 'webhook-events', id: stored.event })).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/No "mollie"/), status: 'failed' })
+    expect(await paymentOf(payload, payment.id)).toMatchObject({ status: 'pending' })
+
+    await db.drizzle.execute(sql`update webhook_events set provider = 'stripe' where id = ${stored.event}`)
+    await processWebhookEvent(portal, stored.event)
+    const row = await payload.findByID({ collection: 'webhook-events', id: stored.event })
+    expect(row).toMatchObject({ attempts: 2, lastError: null, status: 'processed' })
+    expect(Date.parse(row.processedAt as string)).toBeGreaterThan(Date.now() - 60_000)
+    expect(await processWebhookEvent(portal, stored.event)).toBe('already_processed')
     expect(await moneyOf(payload, invoice.id)).toEqual({ amountDue: 0, amountPaid: 12100, status: 'paid' })
   })
 
