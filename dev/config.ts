@@ -66,6 +66,7 @@ export function createDevConfig({ databaseUri, plugin, seed, smtpUrl }: DevConfi
       invoicePortalPlugin({
         currency: 'EUR',
         documents: { staticDir: path.resolve(dirname, '.uploads/documents') },
+        erp: { webhookSecret: process.env.ERP_WEBHOOK_SECRET || 'erp-dev-secret-change-me' },
         // Tests run the reconciliation sweep themselves, so no timer is left behind there.
         paymentReconciliation: process.env.NODE_ENV === 'test' ? { cron: false } : {},
         payments: paymentProviders(process.env),

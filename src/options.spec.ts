@@ -17,6 +17,12 @@ describe('sanitizeOptions', () => {
       staffSlug: 'users',
     })
     expect(options.payments).toEqual({ providers: [], reconcileCron: '*/15 * * * *', staleAfterMinutes: 60 })
+    expect(options.erp).toEqual({ secrets: [] })
+  })
+
+  it('takes one ERP secret or several while one is rotated', () => {
+    expect(sanitizeOptions({ erp: { webhookSecret: 'a-long-enough-secret' } }, host).erp).toEqual({ secrets: ['a-long-enough-secret'] })
+    expect(sanitizeOptions({ erp: { webhookSecret: ['old-long-enough-secret', 'new-long-enough-secret'] } }, host).erp.secrets).toHaveLength(2)
   })
 
   it('keeps the payment providers in order, and reconciliation may be left to the host', () => {
@@ -55,6 +61,8 @@ describe('sanitizeOptions', () => {
     ['a provider that is not one', { payments: [{ name: 'paypal' }] }, /option "payments\[0\]" must be a provider from payload-invoice-portal/],
     ['one provider twice', { payments: [provider('stripe'), provider('stripe')] }, /option "payments\[1\]" repeats the "stripe" provider/],
     ['a bad reconciliation cron', { paymentReconciliation: { cron: 'every hour' } }, /"paymentReconciliation\.cron" must be a cron expression/],
+    ['a short ERP secret', { erp: { webhookSecret: 'short' } }, /"erp\.webhookSecret" must be a secret of at least 16 characters/],
+    ['an unknown ERP option', { erp: { secret: 'a-long-enough-secret' } }, /"erp\.secret" is not a known option/],
     ['a zero stale time', { paymentReconciliation: { staleAfterMinutes: 0 } }, /"paymentReconciliation\.staleAfterMinutes" must be a positive whole number/],
   ]
   for (const [name, options, message] of bad) {

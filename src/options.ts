@@ -97,6 +97,18 @@ export type InvoicePortalPluginOptions = {
     zipMaxInvoices?: number
   }
   /**
+   * The ERP or accounting system that pushes clients, contacts, invoices, credit notes and payments
+   * to `POST /api/invoice-portal/erp/webhook` (README, "ERP integration"). The endpoint is mounted only
+   * when a secret is set.
+   */
+  erp?: {
+    /**
+     * Secret of the HMAC-SHA256 signature in `X-Invoice-Portal-Signature`, at least 16 characters.
+     * Several while one is rotated: a push signed with any of them is accepted.
+     */
+    webhookSecret?: string | string[]
+  }
+  /**
    * Default numbering patterns, used until staff change them in the settings global.
    * Tokens: `{YYYY}`, `{YY}`, `{MM}` (from the issue date) and `{SEQ:n}` (the counter, zero-padded to n
    * digits). The counter restarts whenever the text around it changes, e.g. every year with `{YYYY}`.
@@ -142,6 +154,8 @@ export type SanitizedOptions = {
   currency: string
   disabled: boolean
   documentsStaticDir: string | undefined
+  /** Active ERP webhook secrets; none means no ERP endpoint. */
+  erp: { secrets: string[] }
   pdf: { workers: number | undefined; zipJobThreshold: number; zipMaxInvoices: number }
   isStaff: (args: { req: PayloadRequest }) => boolean
   numbering: { creditNote: string; invoice: string }
@@ -165,7 +179,7 @@ export class InvoicePortalOptionError extends Error {
   }
 }
 
-const KNOWN_OPTIONS = ['access', 'collections', 'currency', 'disabled', 'documents', 'numbering', 'paymentReconciliation', 'payments', 'portal']
+const KNOWN_OPTIONS = ['access', 'collections', 'currency', 'disabled', 'documents', 'erp', 'numbering', 'paymentReconciliation', 'payments', 'portal']
 const PROVIDER_METHODS = ['fetchState', 'paymentOf', 'startCheckout', 'verifyWebhook'] as const
 const SLUG_PATTERN = /^[a-z][a-z0-9-]*$/
 
@@ -290,12 +304,14 @@ export function sanitizeOptions(
   }
 
   const payments = sanitizePayments(input)
+  const erp = sanitizeErp(input)
 
   const staffSlug = host.adminUserSlug
   return {
     currency,
     disabled: input.disabled ?? false,
     documentsStaticDir: staticDir,
+    erp,
     isStaff: ({ req }) =>
       req.user?.collection === staffSlug && (isStaffOption ? Boolean(isStaffOption({ req })) : true),
     numbering,
@@ -306,6 +322,20 @@ export function sanitizeOptions(
     slugs,
     staffSlug,
   }
+}
+
+function sanitizeErp(input: InvoicePortalPluginOptions): SanitizedOptions['erp'] {
+  const erp = input.erp ?? {}
+  assertObject(erp, 'erp')
+  assertKnownKeys(erp, ['webhookSecret'], 'erp.')
+  const secret = erp.webhookSecret ?? []
+  const secrets = Array.isArray(secret) ? secret : [secret]
+  for (const value of secrets) {
+    if (typeof value !== 'string' || value.length < 16) {
+      throw new InvoicePortalOptionError('erp.webhookSecret', 'must be a secret of at least 16 characters, or a list of them while one is rotated')
+    }
+  }
+  return { secrets }
 }
 
 function sanitizePayments(input: InvoicePortalPluginOptions): SanitizedOptions['payments'] {

@@ -14,7 +14,8 @@ import { createPortalEventsCollection } from './collections/portalEvents.js'
 import { createPortalTokensCollection } from './collections/portalTokens.js'
 import { createSequencesCollection } from './collections/sequences.js'
 import { createWebhookEventsCollection } from './collections/webhookEvents.js'
-import { createPaymentWebhookEndpoint } from './endpoints/paymentWebhooks.js'
+import { createWebhookEndpoint } from './endpoints/webhooks.js'
+import { erpWebhookSource } from './erp/source.js'
 import { createPdfEndpoint } from './endpoints/pdf.js'
 import { createSettingsGlobal } from './globals/settings.js'
 import { createPaymentTasks } from './jobs/paymentTasks.js'
@@ -110,7 +111,8 @@ export const invoicePortalPlugin =
     config.endpoints = [
       ...(config.endpoints ?? []),
       createPdfEndpoint(ctx),
-      ...options.payments.providers.map((provider) => createPaymentWebhookEndpoint(ctx, provider)),
+      ...options.payments.providers.map((provider) => createWebhookEndpoint(ctx, provider)),
+      ...(options.erp.secrets.length > 0 ? [createWebhookEndpoint(ctx, erpWebhookSource(options.erp.secrets))] : []),
     ]
     const hostOnInit = config.onInit
     config.onInit = async (payload) => {

@@ -3,16 +3,8 @@ import type { CollectionConfig } from 'payload'
 import type { PluginContext } from '../utilities/context.js'
 
 import { currencyField } from '../fields/index.js'
-import { externalIdField } from '../fields/external.js'
-
-const isTimezone = (value: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value })
-    return true
-  } catch {
-    return false
-  }
-}
+import { externalIdField, externalVersionField } from '../fields/external.js'
+import { isTimezone } from '../utilities/intl.js'
 
 /** The billing account, and the boundary no contact can see across. */
 export function createClientsCollection({ access, options }: PluginContext): CollectionConfig {
@@ -63,6 +55,7 @@ export function createClientsCollection({ access, options }: PluginContext): Col
         defaultValue: true,
       },
       externalIdField(access),
+      externalVersionField(access),
     ],
   }
 }

@@ -3,7 +3,7 @@ import { APIError, type CollectionConfig } from 'payload'
 import type { PluginContext } from '../utilities/context.js'
 
 import { relationId } from '../access/index.js'
-import { externalIdField } from '../fields/external.js'
+import { externalIdField, externalVersionField } from '../fields/external.js'
 import { recordEvent } from '../hooks/audit.js'
 import { hookFlags } from '../utilities/context.js'
 import { resetPasswordEmail } from '../hooks/contactEmails.js'
@@ -71,6 +71,7 @@ export function createContactsCollection({ access, options }: PluginContext): Co
         admin: { position: 'sidebar', readOnly: true },
       },
       externalIdField(access),
+      externalVersionField(access),
     ],
     hooks: {
       afterLogin: [

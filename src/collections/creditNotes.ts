@@ -2,7 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import type { PluginContext } from '../utilities/context.js'
 
-import { externalIdField } from '../fields/external.js'
+import { externalIdField, externalVersionField } from '../fields/external.js'
 import { moneyField, pdfButtonField, statusField } from '../fields/index.js'
 import { prepareCreditNote, settleCreditNoteInvoice } from '../hooks/creditNotes.js'
 import { allowDeleteOnlyWhen } from '../hooks/deleteGuard.js'
@@ -40,6 +40,7 @@ export function createCreditNotesCollection(ctx: PluginContext): CollectionConfi
       { name: 'reason', type: 'textarea' },
       { name: 'issuedAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
       externalIdField(access),
+      externalVersionField(access),
     ],
     hooks: {
       afterChange: [settleCreditNoteInvoice(ctx)],

@@ -2,7 +2,7 @@ import type { CollectionConfig, Field } from 'payload'
 
 import type { PluginContext } from '../utilities/context.js'
 
-import { externalIdField } from '../fields/external.js'
+import { externalIdField, externalVersionField } from '../fields/external.js'
 import { calendarDateField, currencyField, decimalField, derivedAccess, moneyField, pdfButtonField, statusField } from '../fields/index.js'
 import { allowDeleteOnlyWhen } from '../hooks/deleteGuard.js'
 import { auditInvoiceStatus, defaultInvoiceFromClient, prepareInvoice } from '../hooks/invoices.js'
@@ -122,12 +122,7 @@ export function createInvoicesCollection(ctx: PluginContext): CollectionConfig {
         defaultValue: 'manual',
       },
       externalIdField(access, false),
-      {
-        name: 'externalVersion',
-        type: 'number',
-        access: { create: access.staffField, read: access.staffField, update: access.staffField },
-        admin: { position: 'sidebar' },
-      },
+      externalVersionField(access),
       { name: 'sentAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
       { name: 'paidAt', type: 'date', ...derived, admin: { position: 'sidebar', readOnly: true } },
       { name: 'voidedAt', type: 'date', ...derived, admin: { position: 'sidebar', readOnly: true } },

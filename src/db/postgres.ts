@@ -143,3 +143,12 @@ export async function markInboxEvent(
     })
     .where(eq(inbox.id, id))
 }
+
+/**
+ * Holds a lock on a name until the request's transaction ends: work about one record that may not
+ * exist yet (an ERP push for an unknown external id) is serialised where no row could be locked.
+ */
+export async function lockName(req: PayloadRequest, name: string): Promise<void> {
+  const { db } = await connection(req)
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${name}, 0))`)
+}

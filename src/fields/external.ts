@@ -13,3 +13,16 @@ export function externalIdField(access: PortalAccess, unique = true): Field {
     unique,
   }
 }
+
+/**
+ * The ERP's version of the record, which grows with every change there: a push whose version is not
+ * newer than this one changes nothing, so late or repeated pushes can't roll a record back.
+ */
+export function externalVersionField(access: PortalAccess): Field {
+  return {
+    name: 'externalVersion',
+    type: 'number',
+    access: { create: access.staffField, read: access.staffField, update: access.staffField },
+    admin: { position: 'sidebar' },
+  }
+}

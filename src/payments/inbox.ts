@@ -1,10 +1,11 @@
 import type { PayloadRequest, Where } from 'payload'
 
 import type { Portal } from '../portal/context.js'
-import type { PaymentProviderName } from './types.js'
+import type { WebhookSource } from './types.js'
 
 import { markInboxEvent, storeEventAndQueueJob } from '../db/postgres.js'
 import { JOBS_QUEUE } from '../jobs/queue.js'
+import { applyErpEvent, type ErpResult } from '../erp/apply.js'
 import { documentId } from '../portal/context.js'
 import { providerNamed, syncPayment, type SyncResult } from './sync.js'
 
@@ -20,7 +21,7 @@ export type StoredWebhook = { duplicate: true } | { duplicate: false; event: num
 export async function storeWebhookEvent(
   portal: Portal,
   req: PayloadRequest,
-  event: { eventId: string; payload: unknown; provider: PaymentProviderName; type: string },
+  event: { eventId: string; payload: unknown; provider: WebhookSource['name']; type: string },
 ): Promise<StoredWebhook> {
   const stored = await storeEventAndQueueJob(
     req,
@@ -34,27 +35,32 @@ export async function storeWebhookEvent(
 type InboxRow = { id: number | string; payload: unknown; provider: string; status: string }
 
 /**
- * Applies one stored event: finds the payment it is about and brings that payment up to date with
- * the provider. Events are hints, the provider's current state is the truth, so order and repeats
- * don't matter. A failure is kept on the row and thrown, for the job to retry.
+ * Applies one stored event. An ERP event is applied to the collections (erp/apply.ts). A payment
+ * event names a payment, which is brought up to date with its provider: events are hints, the
+ * provider's current state is the truth, so order and repeats don't matter. A failure is kept on the
+ * row and thrown, for the job to retry.
  */
-export async function processWebhookEvent(portal: Portal, eventId: number | string): Promise<SyncResult | 'already_processed'> {
+export async function processWebhookEvent(portal: Portal, eventId: number | string): Promise<ErpResult | SyncResult | 'already_processed'> {
   const { options, payload } = portal
   const slug = options.slugs.webhookEvents
   const row = (await payload.findByID({ collection: slug, depth: 0, id: eventId, overrideAccess: true })) as InboxRow
   if (row.status === 'processed') return 'already_processed'
   try {
-    const provider = providerNamed(options, row.provider)
-    if (!provider) throw new Error(`No "${row.provider}" payment provider is configured to process this event.`)
-    const reference = await provider.paymentOf(row.payload)
-    const paymentId = reference && (await paymentFor(portal, row.provider, reference))
-    const result = paymentId === null || paymentId === undefined ? null : await syncPayment(portal, paymentId)
+    const result = row.provider === 'erp' ? await applyErpEvent(portal, row.payload) : await applyPaymentEvent(portal, row)
     await markInboxEvent(portal, slug, row.id, { lastError: null, status: 'processed' })
     return result
   } catch (error) {
     await markInboxEvent(portal, slug, row.id, { lastError: String((error as Error).message ?? error).slice(0, 2000), status: 'failed' })
     throw error
   }
+}
+
+async function applyPaymentEvent(portal: Portal, row: InboxRow): Promise<SyncResult> {
+  const provider = providerNamed(portal.options, row.provider)
+  if (!provider) throw new Error(`No "${row.provider}" payment provider is configured to process this event.`)
+  const reference = await provider.paymentOf(row.payload)
+  const paymentId = reference && (await paymentFor(portal, row.provider, reference))
+  return paymentId === null || paymentId === undefined ? null : syncPayment(portal, paymentId)
 }
 
 /** Our payment for a provider reference; the id from metadata must belong to that provider too. */

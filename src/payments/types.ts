@@ -47,12 +47,15 @@ export type ProviderPaymentState = {
 }
 
 export type VerifiedWebhook =
-  /** Not from the provider: answered 400 and recorded as `webhook_rejected`. */
-  | { outcome: 'rejected'; reason: string }
+  /** Not from the provider, or not a valid event: answered 400 and recorded as `webhook_rejected`. */
+  | { outcome: 'rejected'; problems?: string[]; reason: string }
   /** Nothing of ours (Mollie: an id it does not know): answered 200, nothing stored. */
   | { outcome: 'ignored' }
   /** `payload` is stored as the inbox row's JSON: the raw body when it is the event itself. */
   | { eventId: string; outcome: 'accepted'; payload: string | unknown; type: string }
+
+/** Who sends webhooks to the inbox: a payment provider, or the ERP. */
+export type WebhookSource = Pick<PaymentProvider, 'verifyWebhook'> & { readonly name: 'erp' | PaymentProviderName }
 
 /** Which payment an event concerns: our id (from metadata) or the provider's reference. */
 export type PaymentReference = { paymentId?: string; providerRef?: string }

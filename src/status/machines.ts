@@ -77,7 +77,7 @@ function check<S extends string>(
   const allowed = moves[from]?.length ? moves[from].map(label).join(' or ') : 'nothing (it is final)'
   return {
     allowed: false,
-    message: `A ${what} can't move from ${label(from)} to ${label(to)}; from ${label(from)} it can move to ${allowed}.${hint}`,
+    message: `${/^[aeiou]/.test(what) ? 'An' : 'A'} ${what} can't move from ${label(from)} to ${label(to)}; from ${label(from)} it can move to ${allowed}.${hint}`,
   }
 }
 

@@ -18,3 +18,13 @@ function memoized<Options, Format>(create: (locale: string, options: Options) =>
 export const numberFormat = memoized((locale, options: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, options))
 
 export const dateTimeFormat = memoized((locale, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, options))
+
+/** Whether Intl knows the IANA timezone (e.g. Europe/Amsterdam). */
+export function isTimezone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value })
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,22 +1,23 @@
 import type { Endpoint, PayloadRequest } from 'payload'
 
-import type { PaymentProvider } from '../payments/types.js'
+import type { WebhookSource } from '../payments/types.js'
 import type { PluginContext } from '../utilities/context.js'
 
 import { recordEvent } from '../hooks/audit.js'
 import { runSoon } from '../jobs/queue.js'
 import { processWebhookEvent, storeWebhookEvent } from '../payments/inbox.js'
 
-/** Providers retry on anything but 2xx, so bodies this large are refused outright rather than stored. */
+/** Senders retry on anything but 2xx, so bodies this large are refused outright rather than stored. */
 const MAX_BODY_BYTES = 512 * 1024
 
 const answer = (status: number, body: Record<string, unknown>) => Response.json(body, { status })
 
 /**
- * `POST /api/invoice-portal/<provider>/webhook`: verify, store, answer, then process. Nothing is
- * applied here: the stored event is processed by a queued job, started as soon as the answer is out.
+ * `POST /api/invoice-portal/<source>/webhook` (a payment provider or the ERP): verify, store, answer,
+ * then process. Nothing is applied here: the stored event is processed by a queued job, started as
+ * soon as the answer is out.
  */
-export function createPaymentWebhookEndpoint(ctx: PluginContext, provider: PaymentProvider): Endpoint {
+export function createWebhookEndpoint(ctx: PluginContext, source: WebhookSource): Endpoint {
   return {
     handler: async (req: PayloadRequest) => {
       const portal = { ...ctx, payload: req.payload }
@@ -24,17 +25,17 @@ export function createPaymentWebhookEndpoint(ctx: PluginContext, provider: Payme
       const body = length > MAX_BODY_BYTES ? null : await req.text!()
       if (body === null || Buffer.byteLength(body) > MAX_BODY_BYTES) return answer(413, { error: `The body is larger than ${MAX_BODY_BYTES} bytes.` })
 
-      const verified = await provider.verifyWebhook(body, req.headers)
+      const verified = await source.verifyWebhook(body, req.headers)
       if (verified.outcome === 'rejected') {
-        await recordEvent(ctx, req, { details: { provider: provider.name, reason: verified.reason }, type: 'webhook_rejected' })
-        return answer(400, { error: verified.reason })
+        await recordEvent(ctx, req, { details: { problems: verified.problems, provider: source.name, reason: verified.reason }, type: 'webhook_rejected' })
+        return answer(400, { error: verified.reason, ...(verified.problems ? { problems: verified.problems } : {}) })
       }
       if (verified.outcome === 'ignored') return answer(200, { received: true })
-      const stored = await storeWebhookEvent(portal, req, { eventId: verified.eventId, payload: verified.payload, provider: provider.name, type: verified.type })
+      const stored = await storeWebhookEvent(portal, req, { eventId: verified.eventId, payload: verified.payload, provider: source.name, type: verified.type })
       if (!stored.duplicate) runSoon(req.payload, () => processWebhookEvent(portal, stored.event))
       return answer(200, { duplicate: stored.duplicate, received: true })
     },
     method: 'post',
-    path: `/invoice-portal/${provider.name}/webhook`,
+    path: `/invoice-portal/${source.name}/webhook`,
   }
 }
