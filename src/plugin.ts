@@ -14,11 +14,12 @@ import { createPortalEventsCollection } from './collections/portalEvents.js'
 import { createPortalTokensCollection } from './collections/portalTokens.js'
 import { createSequencesCollection } from './collections/sequences.js'
 import { createWebhookEventsCollection } from './collections/webhookEvents.js'
+import { createSendInvoiceEndpoint } from './endpoints/sendInvoice.js'
 import { createWebhookEndpoint } from './endpoints/webhooks.js'
 import { erpWebhookSource } from './erp/source.js'
 import { createPdfEndpoint } from './endpoints/pdf.js'
 import { createSettingsGlobal } from './globals/settings.js'
-import { createPaymentTasks } from './jobs/paymentTasks.js'
+import { createInboxAndMailTasks } from './jobs/tasks.js'
 import { startSchedules } from './jobs/schedules.js'
 import { createZipTask } from './jobs/zipTask.js'
 import { type InvoicePortalCollection, type InvoicePortalPluginOptions, PORTAL_CONFIG_KEY, sanitizeOptions } from './options.js'
@@ -93,7 +94,7 @@ export const invoicePortalPlugin =
     config.jobs = {
       ...config.jobs,
       // Tasks are registered even when disabled, so the jobs table (part of the schema) stays.
-      tasks: [...(config.jobs?.tasks ?? []), createZipTask(ctx), ...createPaymentTasks(ctx)],
+      tasks: [...(config.jobs?.tasks ?? []), createZipTask(ctx), ...createInboxAndMailTasks(ctx)],
       access: {
         ...hostJobsAccess,
         cancel: access.denyContacts(hostJobsAccess?.cancel as Access | undefined) as never,
@@ -111,6 +112,7 @@ export const invoicePortalPlugin =
     config.endpoints = [
       ...(config.endpoints ?? []),
       createPdfEndpoint(ctx),
+      createSendInvoiceEndpoint(ctx),
       ...options.payments.providers.map((provider) => createWebhookEndpoint(ctx, provider)),
       ...(options.erp.secrets.length > 0 ? [createWebhookEndpoint(ctx, erpWebhookSource(options.erp.secrets))] : []),
     ]

@@ -60,6 +60,11 @@ export function createInvoicesCollection(ctx: PluginContext): CollectionConfig {
       // First, so the PDF buttons lead the sidebar.
       pdfButtonField('invoices'),
       {
+        name: 'sendToClient',
+        type: 'ui',
+        admin: { components: { Field: 'payload-invoice-portal/client#SendInvoiceButton' }, position: 'sidebar' },
+      },
+      {
         name: 'number',
         type: 'text',
         admin: { description: 'Given from the numbering sequence when the invoice is issued, unless set.' },

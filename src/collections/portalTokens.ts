@@ -14,7 +14,15 @@ export function createPortalTokensCollection({ access, options }: PluginContext)
     admin: { defaultColumns: ['contact', 'purpose', 'expiresAt', 'usedAt'], group: 'Billing', hidden: true },
     fields: [
       { name: 'contact', type: 'relationship', index: true, relationTo: options.slugs.contacts, required: true },
-      { name: 'purpose', type: 'select', options: [{ label: 'Magic link', value: 'magic_link' }], required: true },
+      {
+        name: 'purpose',
+        type: 'select',
+        options: [
+          { label: 'Magic link', value: 'magic_link' },
+          { label: 'Link in a notification', value: 'notification_link' },
+        ],
+        required: true,
+      },
       { name: 'tokenHash', type: 'text', required: true, unique: true },
       { name: 'expiresAt', type: 'date', index: true, required: true },
       { name: 'usedAt', type: 'date' },

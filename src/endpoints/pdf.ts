@@ -6,8 +6,8 @@ import { recordEvent } from '../hooks/audit.js'
 import { type DocumentPdfKind, documentPdf, documentPdfLoaders, pdfResponse, statementPdf } from '../pdf/index.js'
 import { documentId } from '../portal/context.js'
 import { isDay } from '../portal/filters.js'
+import { problem } from './responses.js'
 
-const problem = (status: number, message: string) => Response.json({ errors: [{ message }] }, { status })
 
 /**
  * Staff's PDFs, the same bytes a contact downloads: `GET /api/invoice-portal/pdf/<invoices|credit-notes|receipts>/<id>`

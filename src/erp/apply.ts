@@ -8,6 +8,7 @@ import type { ErpEvent } from './schema.js'
 import { relationId } from '../access/index.js'
 import { lockName } from '../db/postgres.js'
 import { inTransaction } from '../db/transaction.js'
+import { queueInvoiceIssued } from '../notifications/invoiceIssued.js'
 import { payableInvoiceStatuses } from '../status/machines.js'
 import { parseErpEvent } from './schema.js'
 
@@ -36,7 +37,10 @@ export async function applyErpEvent(portal: Portal, body: unknown): Promise<ErpR
   const parsed = parseErpEvent(typeof body === 'string' ? JSON.parse(body) : body)
   if (!parsed.ok) throw new Error(`The stored ERP event is not valid: ${parsed.problems.join('; ')}`)
   const { event } = parsed
-  return inTransaction(portal.payload, (req) => appliers[event.type](new ErpWriter(portal, req), event.data))
+  const afterCommit: Array<() => void> = []
+  const result = await inTransaction(portal.payload, (req) => appliers[event.type](new ErpWriter(portal, req, afterCommit), event.data))
+  for (const run of afterCommit) run()
+  return result
 }
 
 const appliers: Record<ErpEvent['type'], (writer: ErpWriter, data: Json) => Promise<ErpResult>> = {
@@ -70,6 +74,8 @@ class ErpWriter {
   constructor(
     private readonly portal: Portal,
     private readonly req: PayloadRequest,
+    /** What to start once the transaction has committed (e-mails about what it wrote). */
+    private readonly afterCommit: Array<() => void>,
   ) {}
 
   private get slugs() {
@@ -159,6 +165,11 @@ class ErpWriter {
     let invoice = await this.write(collection, existing, { ...fields, client: client.id, externalVersion: version, source: ERP_SOURCE, status })
     if (wanted === 'void' && !existing) invoice = await this.write(collection, invoice, { status: 'void' })
     if (wanted === 'paid') await this.settleInFull(invoice)
+    // Issued by this push: the client hears of it (once; `sentAt` guards a push that comes again).
+    const wasIssued = existing !== null && existing.status !== 'draft'
+    if (!wasIssued && wanted !== 'paid' && !['draft', 'void'].includes(invoice.status as string) && !invoice.sentAt) {
+      this.afterCommit.push(await queueInvoiceIssued(this.portal, this.req, invoice.id))
+    }
     return { collection, id: invoice.id, outcome: existing ? 'updated' : 'created' }
   }
 

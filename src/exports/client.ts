@@ -1,2 +1,3 @@
 export { InvoiceTotalsSummary } from '../components/InvoiceTotalsSummary.js'
 export { PdfDownloadButton } from '../components/PdfDownloadButton.js'
+export { SendInvoiceButton } from '../components/SendInvoiceButton.js'

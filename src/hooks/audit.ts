@@ -27,6 +27,7 @@ export const portalEventTypes = [
   'invoice_status_changed',
   'credit_note_status_changed',
   'webhook_rejected',
+  'invoice_sent',
 ] as const
 
 /**

@@ -13,28 +13,37 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 
 /**
  * Creates a magic sign-in link token for a contact and returns it (the plain token exists only in the
- * e-mail). Returns null when the contact has asked for too many links lately.
+ * e-mail). Returns null when the contact has asked for too many links lately. A link the portal sends
+ * on its own (a new invoice) passes `minutes` and is not counted against the contact's requests.
  */
-export async function createMagicToken(portal: Portal, contactId: number | string, requestIp?: string): Promise<null | string> {
+export async function createMagicToken(
+  portal: Portal,
+  contactId: number | string,
+  requestIp?: string,
+  sentByPortal?: { minutes: number },
+): Promise<null | string> {
   const { options, payload } = portal
+  const minutes = sentByPortal?.minutes ?? options.portal.magicLinkMinutes
   // Counting and creating under a lock on the contact's row: requests at the same moment (the sign-in
   // form answers before the e-mail goes out) take turns, so none of them sees a stale count.
   return inTransaction(payload, async (req) => {
     await lockRows(req, options.slugs.contacts, [contactId])
     const windowStart = new Date(Date.now() - options.portal.magicLinkMinutes * 60_000).toISOString()
-    const recent = await payload.count({
-      collection: options.slugs.portalTokens,
-      req,
-      where: { contact: { equals: contactId }, createdAt: { greater_than: windowStart } },
-    })
+    const recent = sentByPortal
+      ? { totalDocs: 0 }
+      : await payload.count({
+          collection: options.slugs.portalTokens,
+          req,
+          where: { contact: { equals: contactId }, createdAt: { greater_than: windowStart }, purpose: { equals: 'magic_link' } },
+        })
     const token = recent.totalDocs >= MAX_LINKS_PER_WINDOW ? null : randomBytes(32).toString('base64url')
     if (token) {
       await payload.create({
         collection: options.slugs.portalTokens,
         data: {
           contact: contactId,
-          expiresAt: new Date(Date.now() + options.portal.magicLinkMinutes * 60_000).toISOString(),
-          purpose: 'magic_link',
+          expiresAt: new Date(Date.now() + minutes * 60_000).toISOString(),
+          purpose: sentByPortal ? 'notification_link' : 'magic_link',
           requestIp,
           tokenHash: hashToken(token),
         },

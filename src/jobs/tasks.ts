@@ -7,6 +7,8 @@ import { sendPaymentReceipt } from '../payments/receipt.js'
 import { reconcilePayments, RECONCILE_TASK } from '../payments/reconcile.js'
 import { RECEIPT_TASK } from '../payments/sync.js'
 
+import { INVOICE_ISSUED_TASK, sendInvoiceIssued } from '../notifications/invoiceIssued.js'
+
 type Handler = (portal: PluginContext & { payload: PayloadRequest['payload'] }, input: Record<string, string>) => Promise<Record<string, unknown>>
 
 function task(ctx: PluginContext, slug: string, inputs: string[], handler: Handler, retries: number): TaskConfig {
@@ -20,10 +22,14 @@ function task(ctx: PluginContext, slug: string, inputs: string[], handler: Handl
   } as unknown as TaskConfig
 }
 
-/** The jobs behind payments: applying provider events, e-mailing receipts, and the reconciliation sweep. */
-export const createPaymentTasks = (ctx: PluginContext): TaskConfig[] => [
+/**
+ * The jobs behind webhooks and e-mail: applying inbox events (providers and the ERP), e-mailing
+ * receipts and new invoices, and the reconciliation sweep.
+ */
+export const createInboxAndMailTasks = (ctx: PluginContext): TaskConfig[] => [
   // Providers retry for hours too; a few quick retries here cover a provider API that blinked.
   task(ctx, WEBHOOK_TASK, ['event'], async (portal, input) => ({ result: JSON.stringify(await processWebhookEvent(portal, input.event)) }), 5),
   task(ctx, RECEIPT_TASK, ['payment'], async (portal, input) => ({ result: await sendPaymentReceipt(portal, input.payment) }), 5),
   task(ctx, RECONCILE_TASK, [], async (portal) => reconcilePayments(portal), 1),
+  task(ctx, INVOICE_ISSUED_TASK, ['invoice'], async (portal, input) => ({ result: await sendInvoiceIssued(portal, input.invoice) }), 5),
 ]

@@ -1,0 +1,88 @@
+import type { PayloadRequest } from 'payload'
+
+import type { Portal } from '../portal/context.js'
+
+import { relationId } from '../access/index.js'
+import { lockRows } from '../db/postgres.js'
+import { inTransaction } from '../db/transaction.js'
+import { recordEvent } from '../hooks/audit.js'
+import { JOBS_QUEUE, runSoon } from '../jobs/queue.js'
+import { pdfAttachment } from '../pdf/index.js'
+import { portalUrl } from '../portal/context.js'
+import { day, money } from '../portal/format.js'
+import { toPortalLocale, translator } from '../portal/i18n.js'
+import { brandingOf, loadSettings } from '../portal/settings.js'
+import { createMagicToken } from '../portal/tokens.js'
+import { escapeHtml } from '../utilities/html.js'
+
+export const INVOICE_ISSUED_TASK = 'invoicePortalInvoiceIssued'
+
+/** How long the sign-in link in a new-invoice e-mail works (once): people read invoices days later. */
+export const INVOICE_LINK_DAYS = 7
+
+type Invoice = { amountDue: number; client: unknown; currency: string; dueDate?: string; id: number | string; number: string; sentAt?: null | string; status: string }
+type Recipient = { contact?: number | string; email: string; link: string; signsIn: boolean }
+
+/**
+ * Queues the new-invoice e-mail on `req`'s transaction, so it is queued exactly when the invoice is
+ * issued; returns what to run once that transaction has committed: the e-mail, sent straight away
+ * (the job stays as the durable fallback and then finds it sent).
+ */
+export async function queueInvoiceIssued(portal: Portal, req: PayloadRequest, invoiceId: number | string): Promise<() => void> {
+  await portal.payload.jobs.queue({ input: { invoice: String(invoiceId) }, queue: JOBS_QUEUE, req, task: INVOICE_ISSUED_TASK as never })
+  return () => runSoon(portal.payload, () => sendInvoiceIssued(portal, invoiceId))
+}
+
+/**
+ * E-mails a newly issued invoice, with its PDF, to the client's billing contacts who want new-invoice
+ * e-mails, each with a link that signs that contact in straight to the invoice. A client with no
+ * contacts at all gets it at its billing address, with a plain link. Once per invoice: `sentAt` is
+ * set under the invoice's row lock in the transaction that sends.
+ */
+export async function sendInvoiceIssued(portal: Portal, invoiceId: number | string): Promise<'no_recipient' | 'not_issued' | 'sent' | 'was_sent'> {
+  const { options, payload } = portal
+  const invoice = (await payload.findByID({ collection: options.slugs.invoices, depth: 0, disableErrors: true, id: invoiceId, overrideAccess: true })) as Invoice | null
+  if (!invoice || ['draft', 'void'].includes(invoice.status)) return 'not_issued'
+  if (invoice.sentAt) return 'was_sent'
+  const clientId = relationId(invoice.client)!
+  const [client, contacts, settings] = await Promise.all([
+    payload.findByID({ collection: options.slugs.clients, depth: 0, id: clientId, overrideAccess: true }),
+    payload.find({ collection: options.slugs.contacts, depth: 0, overrideAccess: true, pagination: false, where: { client: { equals: clientId } } }),
+    loadSettings(portal),
+  ])
+  const path = `/invoices/${invoice.id}`
+  const portalOn = client.portalEnabled !== false
+  const wanted = contacts.docs.filter((contact) => contact.role === 'billing' && (contact.notifications as { invoiceIssued?: boolean } | undefined)?.invoiceIssued !== false)
+  const recipients: Recipient[] = []
+  for (const contact of wanted) {
+    const token = portalOn ? await createMagicToken(portal, contact.id, undefined, { minutes: INVOICE_LINK_DAYS * 24 * 60 }) : null
+    const link = token ? `${portalUrl(portal, `/magic/${token}`)}?${new URLSearchParams({ next: `${options.portal.route}${path}` })}` : portalUrl(portal, path)
+    recipients.push({ contact: contact.id, email: contact.email as string, link, signsIn: Boolean(token) })
+  }
+  if (contacts.docs.length === 0 && client.billingEmail) recipients.push({ email: client.billingEmail as string, link: portalUrl(portal, path), signsIn: false })
+  if (recipients.length === 0) return 'no_recipient'
+
+  const attachment = await pdfAttachment(portal, 'invoices', invoice.id)
+  const locale = toPortalLocale(client.locale)
+  const t = translator(locale)
+  const brand = brandingOf(portal, settings).name
+  const body = t('email.invoice.body', { amount: money(invoice.amountDue, invoice.currency, locale), dueDate: day(invoice.dueDate, locale), number: invoice.number })
+  return inTransaction(payload, async (req) => {
+    await lockRows(req, options.slugs.invoices, [invoice.id])
+    const current = await payload.findByID({ collection: options.slugs.invoices, depth: 0, id: invoice.id, overrideAccess: true, req, select: { sentAt: true } })
+    if (current.sentAt) return 'was_sent'
+    for (const recipient of recipients) {
+      const linkText = t(recipient.signsIn ? 'email.invoice.magicLink' : 'email.invoice.link', { days: INVOICE_LINK_DAYS })
+      await payload.sendEmail({
+        attachments: attachment ? [attachment] : [],
+        html: `<p>${escapeHtml(body)}</p><p>${escapeHtml(linkText)}<br><a href="${escapeHtml(recipient.link)}">${escapeHtml(recipient.link)}</a></p>`,
+        subject: t('email.invoice.subject', { name: brand, number: invoice.number }),
+        text: `${body}\n\n${linkText}\n${recipient.link}`,
+        to: recipient.email,
+      })
+    }
+    await payload.update({ collection: options.slugs.invoices, data: { sentAt: new Date().toISOString() }, depth: 0, id: invoice.id, overrideAccess: true, req })
+    await recordEvent(portal, req, { client: clientId, details: { recipients: recipients.length }, invoice: invoice.id, type: 'invoice_sent' })
+    return 'sent'
+  })
+}
