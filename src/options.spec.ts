@@ -17,11 +17,11 @@ describe('sanitizeOptions', () => {
       staffSlug: 'users',
     })
     expect(options.payments).toEqual({ providers: [], reconcileCron: '*/15 * * * *', staleAfterMinutes: 60 })
-    expect(options.erp).toEqual({ secrets: [] })
+    expect(options.erp).toEqual({ outbound: [], outboundRetry: { attempts: 8, delaySeconds: 30 }, secrets: [] })
   })
 
   it('takes one ERP secret or several while one is rotated', () => {
-    expect(sanitizeOptions({ erp: { webhookSecret: 'a-long-enough-secret' } }, host).erp).toEqual({ secrets: ['a-long-enough-secret'] })
+    expect(sanitizeOptions({ erp: { webhookSecret: 'a-long-enough-secret' } }, host).erp.secrets).toEqual(['a-long-enough-secret'])
     expect(sanitizeOptions({ erp: { webhookSecret: ['old-long-enough-secret', 'new-long-enough-secret'] } }, host).erp.secrets).toHaveLength(2)
   })
 
@@ -62,6 +62,9 @@ describe('sanitizeOptions', () => {
     ['one provider twice', { payments: [provider('stripe'), provider('stripe')] }, /option "payments\[1\]" repeats the "stripe" provider/],
     ['a bad reconciliation cron', { paymentReconciliation: { cron: 'every hour' } }, /"paymentReconciliation\.cron" must be a cron expression/],
     ['a short ERP secret', { erp: { webhookSecret: 'short' } }, /"erp\.webhookSecret" must be a secret of at least 16 characters/],
+    ['an outbound URL that is not one', { erp: { outbound: [{ secret: 'a-long-enough-secret', url: 'erp.test/hook' }] } }, /"erp\.outbound\[0\]\.url" must be an absolute http\(s\) URL/],
+    ['an unknown outbound event', { erp: { outbound: [{ events: ['invoice.created'], secret: 'a-long-enough-secret', url: 'https://erp.test/hook' }] } }, /"erp\.outbound\[0\]\.events" must list event types/],
+    ['a zero retry delay', { erp: { outboundRetry: { delaySeconds: 0 } } }, /"erp\.outboundRetry\.delaySeconds" must be a positive number/],
     ['an unknown ERP option', { erp: { secret: 'a-long-enough-secret' } }, /"erp\.secret" is not a known option/],
     ['a zero stale time', { paymentReconciliation: { staleAfterMinutes: 0 } }, /"paymentReconciliation\.staleAfterMinutes" must be a positive whole number/],
   ]

@@ -2,6 +2,10 @@ import type { CollectionConfig, PayloadRequest } from 'payload'
 
 import type { PaymentProvider } from './payments/types.js'
 
+/** The events the portal sends to the ERP's endpoints (`erp.outbound`). */
+export const outboundEventTypes = ['invoice.paid', 'payment.succeeded', 'payment.refunded', 'credit_note.issued'] as const
+export type OutboundEventType = (typeof outboundEventTypes)[number]
+
 import { validate as isCronExpression } from 'node-cron'
 
 import { isCurrency } from './money/currencies.js'
@@ -22,6 +26,7 @@ export type InvoicePortalCollection =
   | 'portalEvents'
   | 'portalTokens'
   | 'sequences'
+  | 'webhookDeliveries'
   | 'webhookEvents'
 
 export const defaultSlugs: Record<InvoicePortalCollection, string> = {
@@ -35,6 +40,7 @@ export const defaultSlugs: Record<InvoicePortalCollection, string> = {
   portalEvents: 'portal-events',
   portalTokens: 'invoice-portal-tokens',
   sequences: 'invoice-portal-sequences',
+  webhookDeliveries: 'invoice-portal-webhook-deliveries',
   webhookEvents: 'webhook-events',
 }
 
@@ -103,6 +109,22 @@ export type InvoicePortalPluginOptions = {
    */
   erp?: {
     /**
+     * Where the portal sends signed events (same signature scheme as inbound, with each endpoint's own
+     * secret): `invoice.paid`, `payment.succeeded`, `payment.refunded`, `credit_note.issued`. Each
+     * delivery is logged (collection `invoice-portal-webhook-deliveries`) and retried by a job with
+     * exponential backoff; staff can retry one by hand.
+     */
+    outbound?: Array<{
+      /** Only these event types; @default all */
+      events?: OutboundEventType[]
+      /** Signs the events sent to this URL (at least 16 characters). */
+      secret: string
+      /** An absolute http(s) URL. */
+      url: string
+    }>
+    /** Retries of a failed delivery: how many, and the first wait (it doubles each time). @default { attempts: 8, delaySeconds: 30 } */
+    outboundRetry?: { attempts?: number; delaySeconds?: number }
+    /**
      * Secret of the HMAC-SHA256 signature in `X-Invoice-Portal-Signature`, at least 16 characters.
      * Several while one is rotated: a push signed with any of them is accepted.
      */
@@ -154,8 +176,12 @@ export type SanitizedOptions = {
   currency: string
   disabled: boolean
   documentsStaticDir: string | undefined
-  /** Active ERP webhook secrets; none means no ERP endpoint. */
-  erp: { secrets: string[] }
+  /** Active ERP webhook secrets (none means no ERP endpoint), and where outbound events go. */
+  erp: {
+    outbound: Array<{ events: OutboundEventType[]; secret: string; url: string }>
+    outboundRetry: { attempts: number; delaySeconds: number }
+    secrets: string[]
+  }
   pdf: { workers: number | undefined; zipJobThreshold: number; zipMaxInvoices: number }
   isStaff: (args: { req: PayloadRequest }) => boolean
   numbering: { creditNote: string; invoice: string }
@@ -327,7 +353,7 @@ export function sanitizeOptions(
 function sanitizeErp(input: InvoicePortalPluginOptions): SanitizedOptions['erp'] {
   const erp = input.erp ?? {}
   assertObject(erp, 'erp')
-  assertKnownKeys(erp, ['webhookSecret'], 'erp.')
+  assertKnownKeys(erp, ['outbound', 'outboundRetry', 'webhookSecret'], 'erp.')
   const secret = erp.webhookSecret ?? []
   const secrets = Array.isArray(secret) ? secret : [secret]
   for (const value of secrets) {
@@ -335,7 +361,31 @@ function sanitizeErp(input: InvoicePortalPluginOptions): SanitizedOptions['erp']
       throw new InvoicePortalOptionError('erp.webhookSecret', 'must be a secret of at least 16 characters, or a list of them while one is rotated')
     }
   }
-  return { secrets }
+  if (erp.outbound !== undefined && !Array.isArray(erp.outbound)) throw new InvoicePortalOptionError('erp.outbound', 'must be a list of { url, secret, events? }')
+  const outbound = (erp.outbound ?? []).map((endpoint, index) => {
+    const at = `erp.outbound[${index}]`
+    assertObject(endpoint, at)
+    assertKnownKeys(endpoint, ['events', 'secret', 'url'], `${at}.`)
+    if (typeof endpoint.url !== 'string' || !/^https?:\/\/[^\s]+$/.test(endpoint.url) || !URL.canParse(endpoint.url)) {
+      throw new InvoicePortalOptionError(`${at}.url`, `must be an absolute http(s) URL, got ${JSON.stringify(endpoint.url)}`)
+    }
+    if (typeof endpoint.secret !== 'string' || endpoint.secret.length < 16) throw new InvoicePortalOptionError(`${at}.secret`, 'must be a secret of at least 16 characters')
+    const events = endpoint.events ?? [...outboundEventTypes]
+    const unknown = Array.isArray(events) ? events.filter((type) => !outboundEventTypes.includes(type)) : ['(not a list)']
+    if (unknown.length > 0) throw new InvoicePortalOptionError(`${at}.events`, `must list event types among ${outboundEventTypes.join(', ')}; got ${JSON.stringify(unknown)}`)
+    return { events, secret: endpoint.secret, url: endpoint.url }
+  })
+  const retry = erp.outboundRetry ?? {}
+  assertObject(retry, 'erp.outboundRetry')
+  assertKnownKeys(retry, ['attempts', 'delaySeconds'], 'erp.outboundRetry.')
+  const outboundRetry = { attempts: retry.attempts ?? 8, delaySeconds: retry.delaySeconds ?? 30 }
+  if (!Number.isInteger(outboundRetry.attempts) || outboundRetry.attempts < 0 || outboundRetry.attempts > 30) {
+    throw new InvoicePortalOptionError('erp.outboundRetry.attempts', `must be a whole number from 0 to 30, got ${JSON.stringify(retry.attempts)}`)
+  }
+  if (typeof outboundRetry.delaySeconds !== 'number' || !(outboundRetry.delaySeconds > 0)) {
+    throw new InvoicePortalOptionError('erp.outboundRetry.delaySeconds', `must be a positive number of seconds, got ${JSON.stringify(retry.delaySeconds)}`)
+  }
+  return { outbound, outboundRetry, secrets }
 }
 
 function sanitizePayments(input: InvoicePortalPluginOptions): SanitizedOptions['payments'] {

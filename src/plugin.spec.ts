@@ -31,7 +31,7 @@ describe('invoicePortalPlugin', () => {
   it('adds every collection and the settings global', () => {
     const config = invoicePortalPlugin()(hostConfig())
     expect(config.collections!.map((collection) => collection.slug).sort()).toEqual(
-      ['users', 'posts', 'notes', 'clients', 'contacts', 'invoices', 'payments', 'credit-notes', 'documents', 'portal-events', 'invoice-portal-tokens', 'invoice-portal-pdf-cache', 'webhook-events', 'invoice-portal-sequences'].sort(),
+      ['users', 'posts', 'notes', 'clients', 'contacts', 'invoices', 'payments', 'credit-notes', 'documents', 'portal-events', 'invoice-portal-tokens', 'invoice-portal-pdf-cache', 'webhook-events', 'invoice-portal-sequences', 'invoice-portal-webhook-deliveries'].sort(),
     )
     expect(config.globals!.map((global) => global.slug)).toEqual(['site', 'invoice-portal-settings'])
   })
@@ -43,7 +43,14 @@ describe('invoicePortalPlugin', () => {
     expect(shape(disabled)).toBe(shape(enabled))
     // The jobs table is schema too: the tasks stay registered; only what runs (endpoints) goes.
     expect(disabled.jobs?.tasks?.map((task) => task.slug)).toEqual(enabled.jobs?.tasks?.map((task) => task.slug))
-    expect(enabled.endpoints?.map((endpoint) => `${endpoint.method} ${endpoint.path}`)).toEqual(['get /invoice-portal/pdf/:kind/:id'])
+    expect(enabled.endpoints?.map((endpoint) => `${endpoint.method} ${endpoint.path}`)).toEqual([
+      'get /invoice-portal/pdf/:kind/:id',
+      'post /invoice-portal/invoices/:id/send',
+      'post /invoice-portal/webhook-deliveries/:id/retry',
+    ])
+    // The ERP webhook is mounted only when its secret is set.
+    const withErp = invoicePortalPlugin({ erp: { webhookSecret: 'a-long-enough-secret' } })(hostConfig())
+    expect(withErp.endpoints?.map((endpoint) => endpoint.path)).toContain('/invoice-portal/erp/webhook')
     expect(disabled.endpoints ?? []).toEqual([])
   })
 

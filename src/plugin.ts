@@ -13,7 +13,9 @@ import { createPdfCacheCollection } from './collections/pdfCache.js'
 import { createPortalEventsCollection } from './collections/portalEvents.js'
 import { createPortalTokensCollection } from './collections/portalTokens.js'
 import { createSequencesCollection } from './collections/sequences.js'
+import { createWebhookDeliveriesCollection } from './collections/webhookDeliveries.js'
 import { createWebhookEventsCollection } from './collections/webhookEvents.js'
+import { createRetryDeliveryEndpoint } from './endpoints/retryDelivery.js'
 import { createSendInvoiceEndpoint } from './endpoints/sendInvoice.js'
 import { createWebhookEndpoint } from './endpoints/webhooks.js'
 import { erpWebhookSource } from './erp/source.js'
@@ -35,6 +37,7 @@ const factories: Record<InvoicePortalCollection, (ctx: PluginContext) => Collect
   portalEvents: createPortalEventsCollection,
   portalTokens: createPortalTokensCollection,
   sequences: createSequencesCollection,
+  webhookDeliveries: createWebhookDeliveriesCollection,
   webhookEvents: createWebhookEventsCollection,
 }
 
@@ -113,6 +116,7 @@ export const invoicePortalPlugin =
       ...(config.endpoints ?? []),
       createPdfEndpoint(ctx),
       createSendInvoiceEndpoint(ctx),
+      createRetryDeliveryEndpoint(ctx),
       ...options.payments.providers.map((provider) => createWebhookEndpoint(ctx, provider)),
       ...(options.erp.secrets.length > 0 ? [createWebhookEndpoint(ctx, erpWebhookSource(options.erp.secrets))] : []),
     ]

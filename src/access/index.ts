@@ -84,6 +84,8 @@ export function createAccess(options: SanitizedOptions) {
     /** Sign-in tokens: written and spent only by the portal's own code; staff may look. */
     portalTokens: { ...standard('portalTokens'), create: nobody, delete: nobody, update: nobody },
     settings: { read: staffOnly, readDrafts: staffOnly, readVersions: staffOnly, update: staffOnly },
+    /** The outbound delivery log is written by the delivery job only; staff read it and retry with its button. */
+    webhookDeliveries: { ...standard('webhookDeliveries'), create: nobody, delete: nobody, update: nobody },
     /** The inbox is filled by verified webhooks only; staff may read it and mark retries. */
     webhookEvents: { ...standard('webhookEvents'), create: nobody, delete: nobody },
 

@@ -8,6 +8,7 @@ import { prepareCreditNote, settleCreditNoteInvoice } from '../hooks/creditNotes
 import { allowDeleteOnlyWhen } from '../hooks/deleteGuard.js'
 import { creditNoteStatuses } from '../status/machines.js'
 import { lineItemsField } from './invoices.js'
+import { emitCreditNoteIssued } from '../hooks/outbound.js'
 
 export function createCreditNotesCollection(ctx: PluginContext): CollectionConfig {
   const { access, options } = ctx
@@ -43,7 +44,7 @@ export function createCreditNotesCollection(ctx: PluginContext): CollectionConfi
       externalVersionField(access),
     ],
     hooks: {
-      afterChange: [settleCreditNoteInvoice(ctx)],
+      afterChange: [settleCreditNoteInvoice(ctx), emitCreditNoteIssued(ctx)],
       beforeChange: [prepareCreditNote(ctx)],
       beforeDelete: [allowDeleteOnlyWhen(options.slugs.creditNotes, 'Credit note', ['draft'], 'Void it instead.')],
     },

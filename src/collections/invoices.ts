@@ -7,6 +7,7 @@ import { calendarDateField, currencyField, decimalField, derivedAccess, moneyFie
 import { allowDeleteOnlyWhen } from '../hooks/deleteGuard.js'
 import { auditInvoiceStatus, defaultInvoiceFromClient, prepareInvoice } from '../hooks/invoices.js'
 import { invoiceStatuses } from '../status/machines.js'
+import { emitInvoicePaid } from '../hooks/outbound.js'
 
 const derived = { access: derivedAccess, admin: { readOnly: true } } as const
 
@@ -133,7 +134,7 @@ export function createInvoicesCollection(ctx: PluginContext): CollectionConfig {
       { name: 'voidedAt', type: 'date', ...derived, admin: { position: 'sidebar', readOnly: true } },
     ],
     hooks: {
-      afterChange: [auditInvoiceStatus(ctx)],
+      afterChange: [auditInvoiceStatus(ctx), emitInvoicePaid(ctx)],
       beforeChange: [prepareInvoice(ctx)],
       beforeDelete: [allowDeleteOnlyWhen(options.slugs.invoices, 'Invoice', ['draft'], 'Void it instead.')],
       beforeValidate: [defaultInvoiceFromClient(ctx)],

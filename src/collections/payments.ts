@@ -6,6 +6,7 @@ import { currencyField, moneyField, pdfButtonField, statusField } from '../field
 import { allowDeleteOnlyWhen } from '../hooks/deleteGuard.js'
 import { preparePayment, settleAfterPaymentDelete, settlePaymentInvoices } from '../hooks/payments.js'
 import { paymentStatuses } from '../status/machines.js'
+import { emitPaymentEvents } from '../hooks/outbound.js'
 
 export const paymentProviders = ['stripe', 'mollie', 'manual', 'erp'] as const
 export const paymentMethods = ['card', 'ideal', 'sepa_debit', 'bancontact', 'bank_transfer', 'cash', 'other'] as const
@@ -77,7 +78,7 @@ export function createPaymentsCollection(ctx: PluginContext): CollectionConfig {
       { name: 'notes', type: 'textarea' },
     ],
     hooks: {
-      afterChange: [settlePaymentInvoices(ctx)],
+      afterChange: [settlePaymentInvoices(ctx), emitPaymentEvents(ctx)],
       afterDelete: [settleAfterPaymentDelete(ctx)],
       beforeChange: [preparePayment(ctx)],
       beforeDelete: [allowDeleteOnlyWhen(options.slugs.payments, 'Payment', ['pending', 'failed', 'canceled'], 'Refund it instead.')],

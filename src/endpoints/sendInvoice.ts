@@ -30,13 +30,13 @@ export function createSendInvoiceEndpoint(ctx: PluginContext): Endpoint {
         if (['void', 'uncollectible'].includes(invoice.status)) return { invoice, status: 422 as const }
         // Issuing runs the invoice rules (lines, due date); their message comes back as a 400.
         if (invoice.status === 'draft') invoice = (await req.payload.update({ collection: slug, data: { status: 'open' }, depth: 0, id, overrideAccess: false, req: tx, user: req.user })) as Invoice
-        return { invoice, send: await queueInvoiceIssued(portal, tx, id), status: 202 as const }
+        await queueInvoiceIssued(portal, tx, id)
+        return { invoice, status: 202 as const }
       })
       if (outcome.status === 404) return problem(404, 'No such invoice.')
       const number = outcome.invoice.number ?? outcome.invoice.id
       if (outcome.status === 409) return problem(409, `Invoice ${number} was already sent on ${outcome.invoice.sentAt!.slice(0, 10)}.`)
       if (outcome.status === 422) return problem(422, `Invoice ${number} is ${outcome.invoice.status}; there is nothing to send.`)
-      outcome.send()
       return Response.json({ message: `Invoice ${number} is issued and being e-mailed to the client.`, status: outcome.invoice.status }, { status: 202 })
     },
     method: 'post',

@@ -37,10 +37,7 @@ export async function applyErpEvent(portal: Portal, body: unknown): Promise<ErpR
   const parsed = parseErpEvent(typeof body === 'string' ? JSON.parse(body) : body)
   if (!parsed.ok) throw new Error(`The stored ERP event is not valid: ${parsed.problems.join('; ')}`)
   const { event } = parsed
-  const afterCommit: Array<() => void> = []
-  const result = await inTransaction(portal.payload, (req) => appliers[event.type](new ErpWriter(portal, req, afterCommit), event.data))
-  for (const run of afterCommit) run()
-  return result
+  return inTransaction(portal.payload, (req) => appliers[event.type](new ErpWriter(portal, req), event.data))
 }
 
 const appliers: Record<ErpEvent['type'], (writer: ErpWriter, data: Json) => Promise<ErpResult>> = {
@@ -74,8 +71,6 @@ class ErpWriter {
   constructor(
     private readonly portal: Portal,
     private readonly req: PayloadRequest,
-    /** What to start once the transaction has committed (e-mails about what it wrote). */
-    private readonly afterCommit: Array<() => void>,
   ) {}
 
   private get slugs() {
@@ -168,7 +163,7 @@ class ErpWriter {
     // Issued by this push: the client hears of it (once; `sentAt` guards a push that comes again).
     const wasIssued = existing !== null && existing.status !== 'draft'
     if (!wasIssued && wanted !== 'paid' && !['draft', 'void'].includes(invoice.status as string) && !invoice.sentAt) {
-      this.afterCommit.push(await queueInvoiceIssued(this.portal, this.req, invoice.id))
+      await queueInvoiceIssued(this.portal, this.req, invoice.id)
     }
     return { collection, id: invoice.id, outcome: existing ? 'updated' : 'created' }
   }

@@ -8,10 +8,11 @@ import { reconcilePayments, RECONCILE_TASK } from '../payments/reconcile.js'
 import { RECEIPT_TASK } from '../payments/sync.js'
 
 import { INVOICE_ISSUED_TASK, sendInvoiceIssued } from '../notifications/invoiceIssued.js'
+import { DELIVER_TASK, deliverWebhook } from '../outbound/deliveries.js'
 
 type Handler = (portal: PluginContext & { payload: PayloadRequest['payload'] }, input: Record<string, string>) => Promise<Record<string, unknown>>
 
-function task(ctx: PluginContext, slug: string, inputs: string[], handler: Handler, retries: number): TaskConfig {
+function task(ctx: PluginContext, slug: string, inputs: string[], handler: Handler, retries: TaskConfig['retries']): TaskConfig {
   return {
     slug,
     handler: async ({ input, req }: { input?: unknown; req: PayloadRequest }) => ({
@@ -24,7 +25,7 @@ function task(ctx: PluginContext, slug: string, inputs: string[], handler: Handl
 
 /**
  * The jobs behind webhooks and e-mail: applying inbox events (providers and the ERP), e-mailing
- * receipts and new invoices, and the reconciliation sweep.
+ * receipts and new invoices, delivering events to the ERP, and the reconciliation sweep.
  */
 export const createInboxAndMailTasks = (ctx: PluginContext): TaskConfig[] => [
   // Providers retry for hours too; a few quick retries here cover a provider API that blinked.
@@ -32,4 +33,8 @@ export const createInboxAndMailTasks = (ctx: PluginContext): TaskConfig[] => [
   task(ctx, RECEIPT_TASK, ['payment'], async (portal, input) => ({ result: await sendPaymentReceipt(portal, input.payment) }), 5),
   task(ctx, RECONCILE_TASK, [], async (portal) => reconcilePayments(portal), 1),
   task(ctx, INVOICE_ISSUED_TASK, ['invoice'], async (portal, input) => ({ result: await sendInvoiceIssued(portal, input.invoice) }), 5),
+  task(ctx, DELIVER_TASK, ['delivery'], async (portal, input) => ({ result: await deliverWebhook(portal, input.delivery) }), {
+    attempts: ctx.options.erp.outboundRetry.attempts,
+    backoff: { delay: ctx.options.erp.outboundRetry.delaySeconds * 1000, type: 'exponential' },
+  }),
 ]

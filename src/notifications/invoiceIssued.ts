@@ -4,7 +4,7 @@ import type { Portal } from '../portal/context.js'
 
 import { relationId } from '../access/index.js'
 import { lockRows } from '../db/postgres.js'
-import { inTransaction } from '../db/transaction.js'
+import { afterCommit, inTransaction } from '../db/transaction.js'
 import { recordEvent } from '../hooks/audit.js'
 import { JOBS_QUEUE, runSoon } from '../jobs/queue.js'
 import { pdfAttachment } from '../pdf/index.js'
@@ -25,12 +25,12 @@ type Recipient = { contact?: number | string; email: string; link: string; signs
 
 /**
  * Queues the new-invoice e-mail on `req`'s transaction, so it is queued exactly when the invoice is
- * issued; returns what to run once that transaction has committed: the e-mail, sent straight away
- * (the job stays as the durable fallback and then finds it sent).
+ * issued, and sends it once that transaction has committed (the job stays as the durable fallback
+ * and then finds it sent).
  */
-export async function queueInvoiceIssued(portal: Portal, req: PayloadRequest, invoiceId: number | string): Promise<() => void> {
+export async function queueInvoiceIssued(portal: Portal, req: PayloadRequest, invoiceId: number | string): Promise<void> {
   await portal.payload.jobs.queue({ input: { invoice: String(invoiceId) }, queue: JOBS_QUEUE, req, task: INVOICE_ISSUED_TASK as never })
-  return () => runSoon(portal.payload, () => sendInvoiceIssued(portal, invoiceId))
+  afterCommit(req, () => runSoon(portal.payload, () => sendInvoiceIssued(portal, invoiceId)))
 }
 
 /**
