@@ -20,21 +20,18 @@
  * 2 s), BENCH_PROFILE_DIR (a CPU profile of the app process), BENCH_NODE_FLAGS (flags for the app
  * process), BENCH_APP_DATABASE_URI, BENCH_DATABASE_SERVER.
  */
-import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import http from 'node:http'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 
 import type Stripe from 'stripe'
 
-import { type FakeStripe, startFakeStripe } from '../test/fakes/stripe.js'
+import { startFakeStripe } from '../test/fakes/stripe.js'
 import { admin, databaseUriOf } from './database.js'
-import { reportEveryTwoSeconds } from './webhooks/diag.js'
+import { reportEveryTwoSeconds } from './lib/diag.js'
+import { appDatabaseUri as appDatabaseUriOf, openLoop, percentile, poster, root, sleep, startApp } from './lib/load.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const paymentsCount = Number(process.env.BENCH_PAYMENTS || 1500)
 const warmupPayments = Number(process.env.BENCH_WARMUP_PAYMENTS || 200)
 const rate = Number(process.env.BENCH_RATE || 520)
@@ -45,17 +42,7 @@ const duplicateShare = Number(process.env.BENCH_DUPLICATES || 0.3)
 const targets = { p99Ms: 50, perSecond: 500 }
 const databaseName = 'invoice_portal_bench_webhooks'
 const databaseUri = databaseUriOf(databaseName)
-/**
- * The app reaches a PostgreSQL on the same machine through its Unix socket, as a co-located deployment
- * would: loopback TCP costs the app's two cores about twice the CPU per statement.
- * BENCH_APP_DATABASE_URI overrides it (e.g. the TCP address, to compare).
- */
-const socketDirectory = '/var/run/postgresql'
-const appDatabaseUri =
-  process.env.BENCH_APP_DATABASE_URI ??
-  (!process.env.BENCH_DATABASE_SERVER && existsSync(socketDirectory) ? `postgres://postgres@/${databaseName}?host=${socketDirectory}` : databaseUri)
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+const appDatabaseUri = appDatabaseUriOf(databaseName, databaseUri)
 
 await admin(async (client) => {
   await client.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`)
@@ -64,36 +51,17 @@ await admin(async (client) => {
 const stripe = await startFakeStripe()
 reportEveryTwoSeconds('load')
 const seedFile = path.join(os.tmpdir(), `invoice-portal-bench-webhooks-${process.pid}.json`)
-// BENCH_PROFILE_DIR=<dir>: a CPU profile of the app process, written when it stops.
-const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []
-// BENCH_NODE_FLAGS: V8/Node flags for the app process, e.g. "--max-semi-space-size=32".
-const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
-const child = spawn(process.execPath, [...profile, ...nodeFlags, '--import', 'tsx', 'bench/webhooks/server.ts'], {
-  cwd: root,
-  env: {
-    ...process.env,
-    BENCH_PAYMENTS: String(paymentsCount + warmupPayments + sweepRates.length * sweepPayments),
-    BENCH_SEED_FILE: seedFile,
-    DATABASE_URI: appDatabaseUri,
-    // Payload pushes the schema to a fresh database only outside production.
-    NODE_ENV: 'development',
-    PAYLOAD_CONFIG_PATH: './dev/payload.config.ts',
-    STRIPE_API_URL: stripe.url,
-    STRIPE_SECRET_KEY: stripe.secretKey,
-    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
+const seedStarted = Date.now()
+const { child, port } = await startApp('bench/webhooks/server.ts', {
+  BENCH_PAYMENTS: String(paymentsCount + warmupPayments + sweepRates.length * sweepPayments),
+  BENCH_SEED_FILE: seedFile,
+  DATABASE_URI: appDatabaseUri,
+  STRIPE_API_URL: stripe.url,
+  STRIPE_SECRET_KEY: stripe.secretKey,
+  STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
 })
 let exitCode = 1
 try {
-  const seedStarted = Date.now()
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const match = /ready (\d+)/.exec(chunk.toString())
-      if (match) resolve(Number(match[1]))
-    })
-    child.once('exit', (code) => reject(new Error(`the app exited (${code}) before it was ready`)))
-  })
   const seeded = JSON.parse(readFileSync(seedFile, 'utf8')) as Array<{ invoice: number; payment: number; session: string; total: number }>
   console.log(`seeded ${seeded.length} pending checkouts in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`)
   const url = `http://127.0.0.1:${port}/api/invoice-portal/stripe/webhook`
@@ -108,54 +76,10 @@ try {
     }
     return { all, unique: unique.length }
   }
+  const send = poster(url)
   // Signed just before the run (well inside Stripe's 5-minute tolerance), so the load generator, which
   // shares the two cores, spends its time sending rather than signing.
-  type Delivery = ReturnType<FakeStripe['signedDelivery']>
-  // node:http with keep-alive: fetch (undici) costs the shared cores several times more per request.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
-  const target = new URL(url)
-  const send = ({ body, headers }: Delivery) =>
-    new Promise<number>((resolve, reject) => {
-      const request = http.request(
-        { agent, headers: { ...headers, 'Content-Length': Buffer.byteLength(body) }, hostname: target.hostname, method: 'POST', path: target.pathname, port: target.port },
-        (response) => {
-          response.resume()
-          response.on('end', () => resolve(response.statusCode ?? 0))
-        },
-      )
-      request.on('error', reject)
-      request.end(body)
-    })
-  /**
-   * Sends at `perSecond`, each at its own scheduled time, and times each from that time. One clock
-   * loop fires what is due (not thousands of pending timers, whose upkeep would load the shared cores).
-   */
-  const openLoop = async (events: Stripe.Event[], perSecond: number) => {
-    const deliveries = events.map((event) => stripe.signedDelivery(event))
-    const latencies: number[] = []
-    const statuses = new Map<number, number>()
-    const inFlight: Array<Promise<void>> = []
-    const start = performance.now() + 20
-    let next = 0
-    while (next < deliveries.length) {
-      const now = performance.now()
-      for (; next < deliveries.length && start + (next * 1000) / perSecond <= now; next += 1) {
-        const scheduled = start + (next * 1000) / perSecond
-        inFlight.push(
-          send(deliveries[next])
-            .catch(() => 0)
-            .then((status) => {
-              latencies.push(performance.now() - scheduled)
-              statuses.set(status, (statuses.get(status) ?? 0) + 1)
-            }),
-        )
-      }
-      await sleep(1)
-    }
-    await Promise.all(inFlight)
-    const seconds = (performance.now() - start) / 1000
-    return { latencies: latencies.sort((a, b) => a - b), seconds, statuses }
-  }
+  const run = (events: Stripe.Event[], perSecond: number) => openLoop(events.map((event) => stripe.signedDelivery(event)), perSecond, send)
 
   /** Waits until the app has processed every stored event (it does so right after answering). */
   const processed = async (db: pg.Client) => {
@@ -170,11 +94,11 @@ try {
   await db.connect()
 
   const warm = deliveriesFor(seeded.slice(0, warmupPayments))
-  await openLoop(warm.all, Math.min(rate, 300))
+  await run(warm.all, Math.min(rate, 300))
   // The measured run starts with the warm-up's work done, so it measures deliveries, not a backlog.
   await processed(db)
   const summary = (result: Awaited<ReturnType<typeof openLoop>>, deliveries: number) => {
-    const ok = [...result.statuses].filter(([status]) => status >= 200 && status < 300).reduce((sum, [, n]) => sum + n, 0)
+    const { ok } = result
     const at = (n: number) => Number(percentile(result.latencies, n).toFixed(1))
     return { answered2xxPerSecond: Number((ok / result.seconds).toFixed(1)), deliveries, ok, p50: at(50), p95: at(95), p99: at(99) }
   }
@@ -182,15 +106,15 @@ try {
   for (const [index, sweepRate] of sweepRates.entries()) {
     const from = warmupPayments + index * sweepPayments
     const step = deliveriesFor(seeded.slice(from, from + sweepPayments))
-    sweep.push({ offeredPerSecond: sweepRate, ...summary(await openLoop(step.all, sweepRate), step.all.length) })
+    sweep.push({ offeredPerSecond: sweepRate, ...summary(await run(step.all, sweepRate), step.all.length) })
     await processed(db)
   }
   for (const step of sweep) console.log(`sweep ${step.offeredPerSecond}/s: ${step.answered2xxPerSecond}/s answered 2xx, p50 ${step.p50} ms, p95 ${step.p95} ms, p99 ${step.p99} ms (${step.deliveries} deliveries)`)
   const measured = seeded.slice(warmupPayments + sweepRates.length * sweepPayments)
-  const run = deliveriesFor(measured)
-  console.log(`measuring ${run.all.length} deliveries (${run.unique} distinct events, ${run.all.length - run.unique} duplicates) at ${rate}/s`)
-  const result = await openLoop(run.all, rate)
-  const ok = [...result.statuses].filter(([status]) => status >= 200 && status < 300).reduce((sum, [, n]) => sum + n, 0)
+  const measuredRun = deliveriesFor(measured)
+  console.log(`measuring ${measuredRun.all.length} deliveries (${measuredRun.unique} distinct events, ${measuredRun.all.length - measuredRun.unique} duplicates) at ${rate}/s`)
+  const result = await run(measuredRun.all, rate)
+  const { ok } = result
 
   // The queued jobs stay behind as the durable fallback and find the work done.
   const drainSeconds = await processed(db)
@@ -209,9 +133,9 @@ try {
   const perSecond = ok / result.seconds
   const p = (n: number) => percentile(result.latencies, n)
   const figures = {
-    deliveries: run.all.length,
-    distinctEvents: run.unique,
-    duplicates: run.all.length - run.unique,
+    deliveries: measuredRun.all.length,
+    distinctEvents: measuredRun.unique,
+    duplicates: measuredRun.all.length - measuredRun.unique,
     statuses: Object.fromEntries(result.statuses),
     offeredPerSecond: rate,
     receiptsRendered: process.env.BENCH_RECEIPTS === '1',
@@ -230,7 +154,7 @@ try {
   const checks = [
     [`answered 2xx per second ≥ ${targets.perSecond}`, perSecond >= targets.perSecond],
     [`p99 latency ≤ ${targets.p99Ms} ms`, p(99) <= targets.p99Ms],
-    ['every delivery answered 2xx', ok === run.all.length],
+    ['every delivery answered 2xx', ok === measuredRun.all.length],
     ['zero double counts: every invoice paid exactly its total', wrongInvoices === 0],
     ['every payment succeeded', notSucceeded === 0],
     ['one payment_succeeded audit event per payment', Number(succeededEvents.rows[0].n) === measured.length],

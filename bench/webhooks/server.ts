@@ -5,15 +5,13 @@
  * then prints "ready <port>".
  */
 import { writeFileSync } from 'node:fs'
-import http from 'node:http'
-import { type AddressInfo } from 'node:net'
-import { createLocalReq, getPayload, handleEndpoints } from 'payload'
+import { createLocalReq, getPayload } from 'payload'
 
 import { createDevConfig } from '../../dev/config.js'
 import { startPayment } from '../../src/payments/checkout.js'
 import { stripeProvider } from '../../src/payments/stripe.js'
 import { loadPortal } from '../../src/portal/context.js'
-import { reportEveryTwoSeconds } from './diag.js'
+import { serveRestApi } from '../lib/serve.js'
 
 const env = (name: string) => {
   const value = process.env[name]
@@ -54,26 +52,4 @@ for (let index = 0; index < count; index += 1) {
 }
 writeFileSync(env('BENCH_SEED_FILE'), JSON.stringify(seeded))
 
-const server = http.createServer((incoming, outgoing) => {
-  const chunks: Buffer[] = []
-  incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
-  incoming.on('end', async () => {
-    try {
-      const headers = new Headers()
-      for (const [name, value] of Object.entries(incoming.headers)) if (typeof value === 'string') headers.set(name, value)
-      const response = await handleEndpoints({
-        config,
-        request: new Request(`http://localhost${incoming.url}`, { body: incoming.method === 'POST' ? Buffer.concat(chunks) : undefined, headers, method: incoming.method }),
-      })
-      const body = Buffer.from(await response.arrayBuffer())
-      outgoing.writeHead(response.status, { 'Content-Length': body.byteLength, 'Content-Type': response.headers.get('content-type') ?? 'text/plain' }).end(body)
-    } catch (error) {
-      outgoing.writeHead(500).end(String(error))
-    }
-  })
-})
-server.keepAliveTimeout = 60_000
-reportEveryTwoSeconds('app')
-server.listen(0, '127.0.0.1', () => console.log(`ready ${(server.address() as AddressInfo).port}`))
-// A normal exit on SIGTERM, so that `--cpu-prof` (NODE_OPTIONS) can write its profile.
-process.on('SIGTERM', () => process.exit(0))
+serveRestApi(config)

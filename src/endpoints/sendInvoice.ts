@@ -30,14 +30,17 @@ export function createSendInvoiceEndpoint(ctx: PluginContext): Endpoint {
         if (['void', 'uncollectible'].includes(invoice.status)) return { invoice, status: 422 as const }
         // Issuing runs the invoice rules (lines, due date); their message comes back as a 400.
         if (invoice.status === 'draft') invoice = (await req.payload.update({ collection: slug, data: { status: 'open' }, depth: 0, id, overrideAccess: false, req: tx, user: req.user })) as Invoice
-        await queueInvoiceIssued(portal, tx, id)
-        return { invoice, status: 202 as const }
+        const mailed = await queueInvoiceIssued(portal, tx, id, (invoice as Invoice & { client: unknown }).client)
+        return { invoice, mailed, status: 202 as const }
       })
       if (outcome.status === 404) return problem(404, 'No such invoice.')
       const number = outcome.invoice.number ?? outcome.invoice.id
       if (outcome.status === 409) return problem(409, `Invoice ${number} was already sent on ${outcome.invoice.sentAt!.slice(0, 10)}.`)
       if (outcome.status === 422) return problem(422, `Invoice ${number} is ${outcome.invoice.status}; there is nothing to send.`)
-      return Response.json({ message: `Invoice ${number} is issued and being e-mailed to the client.`, status: outcome.invoice.status }, { status: 202 })
+      const message = outcome.mailed
+        ? `Invoice ${number} is issued and being e-mailed to the client.`
+        : `Invoice ${number} is issued; the client has no billing contact who wants new-invoice e-mails (nor, without contacts, a billing e-mail), so nothing was sent.`
+      return Response.json({ mailed: outcome.mailed, message, status: outcome.invoice.status }, outcome.mailed ? { status: 202 } : { status: 200 })
     },
     method: 'post',
     path: '/invoice-portal/invoices/:id/send',

@@ -77,13 +77,29 @@ class ErpWriter {
     return this.portal.options.slugs
   }
 
+  /**
+   * Only the fields this module reads back from a lookup: Payload otherwise reads every line and
+   * relation of the document. Writes return whole documents: their afterChange hooks (settlement,
+   * audit, outbound events) read the document Payload hands them, which `select` would cut short.
+   */
+  private selectFor(collection: string): Record<string, true> {
+    const fields: Record<string, string[]> = {
+      [this.slugs.clients]: ['externalVersion'],
+      [this.slugs.contacts]: ['externalId', 'externalVersion'],
+      [this.slugs.creditNotes]: ['externalVersion', 'status'],
+      [this.slugs.invoices]: ['amountDue', 'client', 'currency', 'externalId', 'externalVersion', 'sentAt', 'status'],
+      [this.slugs.payments]: ['allocations', 'amount', 'currency'],
+    }
+    return Object.fromEntries((fields[collection] ?? []).map((name) => [name, true]))
+  }
+
   private async findOne(collection: string, where: Where): Promise<Doc | null> {
-    const { docs } = await this.portal.payload.find({ collection, depth: 0, limit: 1, overrideAccess: true, pagination: false, req: this.req, where })
+    const { docs } = await this.portal.payload.find({ collection, depth: 0, limit: 1, overrideAccess: true, pagination: false, req: this.req, select: this.selectFor(collection), where })
     return (docs[0] as Doc | undefined) ?? null
   }
 
-  private async write(collection: string, existing: Doc | null, data: Json, context?: Json): Promise<Doc> {
-    const common = { collection, context, data, depth: 0, overrideAccess: true, req: this.req }
+  private async write(collection: string, existing: Doc | null, data: Json): Promise<Doc> {
+    const common = { collection, data, depth: 0, overrideAccess: true, req: this.req }
     return (existing ? await this.portal.payload.update({ ...common, id: existing.id }) : await this.portal.payload.create(common)) as Doc
   }
 
@@ -163,7 +179,7 @@ class ErpWriter {
     // Issued by this push: the client hears of it (once; `sentAt` guards a push that comes again).
     const wasIssued = existing !== null && existing.status !== 'draft'
     if (!wasIssued && wanted !== 'paid' && !['draft', 'void'].includes(invoice.status as string) && !invoice.sentAt) {
-      await queueInvoiceIssued(this.portal, this.req, invoice.id)
+      await queueInvoiceIssued(this.portal, this.req, invoice.id, invoice.client)
     }
     return { collection, id: invoice.id, outcome: existing ? 'updated' : 'created' }
   }

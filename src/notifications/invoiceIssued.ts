@@ -1,4 +1,4 @@
-import type { PayloadRequest } from 'payload'
+import type { PayloadRequest, Where } from 'payload'
 
 import type { Portal } from '../portal/context.js'
 
@@ -26,11 +26,25 @@ type Recipient = { contact?: number | string; email: string; link: string; signs
 /**
  * Queues the new-invoice e-mail on `req`'s transaction, so it is queued exactly when the invoice is
  * issued, and sends it once that transaction has committed (the job stays as the durable fallback
- * and then finds it sent).
+ * and then finds it sent). False, and nothing queued, when the client has nobody to send it to.
  */
-export async function queueInvoiceIssued(portal: Portal, req: PayloadRequest, invoiceId: number | string): Promise<void> {
+export async function queueInvoiceIssued(portal: Portal, req: PayloadRequest, invoiceId: number | string, clientId: unknown): Promise<boolean> {
+  if (!(await hasRecipients(portal, req, relationId(clientId)!))) return false
   await portal.payload.jobs.queue({ input: { invoice: String(invoiceId) }, queue: JOBS_QUEUE, req, task: INVOICE_ISSUED_TASK as never })
   afterCommit(req, () => runSoon(portal.payload, () => sendInvoiceIssued(portal, invoiceId)))
+  return true
+}
+
+/** The rule `sendInvoiceIssued` applies, as counts: a billing contact who wants it, else the billing e-mail of a client without contacts. */
+async function hasRecipients(portal: Portal, req: PayloadRequest, clientId: number | string): Promise<boolean> {
+  const { options, payload } = portal
+  const contacts = (where?: Where) =>
+    payload.count({ collection: options.slugs.contacts, overrideAccess: true, req, where: { and: [{ client: { equals: clientId } }, ...(where ? [where] : [])] } })
+  const wanting = await contacts({ and: [{ role: { equals: 'billing' } }, { 'notifications.invoiceIssued': { not_equals: false } }] })
+  if (wanting.totalDocs > 0) return true
+  if ((await contacts()).totalDocs > 0) return false
+  const client = await payload.findByID({ collection: options.slugs.clients, depth: 0, id: clientId, overrideAccess: true, req, select: { billingEmail: true } })
+  return Boolean(client.billingEmail)
 }
 
 /**

@@ -115,6 +115,16 @@ describe('new-invoice e-mail', () => {
     expect(JSON.stringify(refused.body)).toMatch(/at least one line/)
     expect((await payload.findByID({ collection: 'invoices', id: empty.id })).status).toBe('draft')
 
+    const silent = await payload.create({ collection: 'clients', data: { name: 'Nobody To Tell BV' } })
+    const unsent = await payload.create({
+      collection: 'invoices',
+      data: { client: silent.id, dueDate: '2026-12-31', lineItems: [{ description: 'Work', quantity: '1', taxRate: '21', unitAmount: 100 }], status: 'draft' },
+    })
+    const issuedOnly = await http.rest('POST', `/api/invoice-portal/invoices/${unsent.id}/send`, { token: staffToken })
+    expect(issuedOnly.status).toBe(200)
+    expect(issuedOnly.body).toMatchObject({ mailed: false, message: expect.stringMatching(/is issued; the client has no billing contact .* so nothing was sent/), status: 'open' })
+    expect(await payload.findByID({ collection: 'invoices', id: unsent.id })).toMatchObject({ sentAt: null, status: 'open' })
+
     expect((await http.rest('POST', `/api/invoice-portal/invoices/${draft.id}/send`)).status).toBe(401)
     const contactToken = await http.login('contacts', 'wants@notify.test', passwords.contact)
     expect((await http.rest('POST', `/api/invoice-portal/invoices/${empty.id}/send`, { token: contactToken })).status).toBe(403)
