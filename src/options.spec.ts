@@ -17,7 +17,7 @@ describe('sanitizeOptions', () => {
       staffSlug: 'users',
     })
     expect(options.payments).toEqual({ providers: [], reconcileCron: '*/15 * * * *', staleAfterMinutes: 60 })
-    expect(options.erp).toEqual({ outbound: [], outboundRetry: { attempts: 8, delaySeconds: 30 }, secrets: [] })
+    expect(options.erp).toEqual({ outbound: [], outboundRetry: { attempts: 8, delaySeconds: 30 }, overdueCron: '0 * * * *', secrets: [] })
   })
 
   it('takes one ERP secret or several while one is rotated', () => {
@@ -64,6 +64,7 @@ describe('sanitizeOptions', () => {
     ['a short ERP secret', { erp: { webhookSecret: 'short' } }, /"erp\.webhookSecret" must be a secret of at least 16 characters/],
     ['an outbound URL that is not one', { erp: { outbound: [{ secret: 'a-long-enough-secret', url: 'erp.test/hook' }] } }, /"erp\.outbound\[0\]\.url" must be an absolute http\(s\) URL/],
     ['an unknown outbound event', { erp: { outbound: [{ events: ['invoice.created'], secret: 'a-long-enough-secret', url: 'https://erp.test/hook' }] } }, /"erp\.outbound\[0\]\.events" must list event types/],
+    ['a bad overdue cron', { erp: { overdueCron: 'hourly' } }, /"erp\.overdueCron" must be a cron expression/],
     ['a zero retry delay', { erp: { outboundRetry: { delaySeconds: 0 } } }, /"erp\.outboundRetry\.delaySeconds" must be a positive number/],
     ['an unknown ERP option', { erp: { secret: 'a-long-enough-secret' } }, /"erp\.secret" is not a known option/],
     ['a zero stale time', { paymentReconciliation: { staleAfterMinutes: 0 } }, /"paymentReconciliation\.staleAfterMinutes" must be a positive whole number/],

@@ -3,7 +3,7 @@ import type { CollectionConfig, PayloadRequest } from 'payload'
 import type { PaymentProvider } from './payments/types.js'
 
 /** The events the portal sends to the ERP's endpoints (`erp.outbound`). */
-export const outboundEventTypes = ['invoice.paid', 'payment.succeeded', 'payment.refunded', 'credit_note.issued'] as const
+export const outboundEventTypes = ['invoice.paid', 'invoice.overdue', 'payment.succeeded', 'payment.refunded', 'credit_note.issued'] as const
 export type OutboundEventType = (typeof outboundEventTypes)[number]
 
 import { validate as isCronExpression } from 'node-cron'
@@ -110,7 +110,7 @@ export type InvoicePortalPluginOptions = {
   erp?: {
     /**
      * Where the portal sends signed events (same signature scheme as inbound, with each endpoint's own
-     * secret): `invoice.paid`, `payment.succeeded`, `payment.refunded`, `credit_note.issued`. Each
+     * secret): `invoice.paid`, `invoice.overdue`, `payment.succeeded`, `payment.refunded`, `credit_note.issued`. Each
      * delivery is logged (collection `invoice-portal-webhook-deliveries`) and retried by a job with
      * exponential backoff; staff can retry one by hand.
      */
@@ -122,6 +122,13 @@ export type InvoicePortalPluginOptions = {
       /** An absolute http(s) URL. */
       url: string
     }>
+    /**
+     * When the sweep that finds newly overdue invoices (and sends `invoice.overdue`) is queued, as a
+     * node-cron expression; hourly, so each client's midnight is caught within the hour. `false`
+     * leaves it to the host (queue the `invoicePortalOverdueSweep` task yourself). It runs only when
+     * an endpoint wants `invoice.overdue`. @default '0 * * * *'
+     */
+    overdueCron?: false | string
     /** Retries of a failed delivery: how many, and the first wait (it doubles each time). @default { attempts: 8, delaySeconds: 30 } */
     outboundRetry?: { attempts?: number; delaySeconds?: number }
     /**
@@ -179,6 +186,7 @@ export type SanitizedOptions = {
   /** Active ERP webhook secrets (none means no ERP endpoint), and where outbound events go. */
   erp: {
     outbound: Array<{ events: OutboundEventType[]; secret: string; url: string }>
+    overdueCron: false | string
     outboundRetry: { attempts: number; delaySeconds: number }
     secrets: string[]
   }
@@ -353,7 +361,7 @@ export function sanitizeOptions(
 function sanitizeErp(input: InvoicePortalPluginOptions): SanitizedOptions['erp'] {
   const erp = input.erp ?? {}
   assertObject(erp, 'erp')
-  assertKnownKeys(erp, ['outbound', 'outboundRetry', 'webhookSecret'], 'erp.')
+  assertKnownKeys(erp, ['outbound', 'outboundRetry', 'overdueCron', 'webhookSecret'], 'erp.')
   const secret = erp.webhookSecret ?? []
   const secrets = Array.isArray(secret) ? secret : [secret]
   for (const value of secrets) {
@@ -385,7 +393,11 @@ function sanitizeErp(input: InvoicePortalPluginOptions): SanitizedOptions['erp']
   if (typeof outboundRetry.delaySeconds !== 'number' || !(outboundRetry.delaySeconds > 0)) {
     throw new InvoicePortalOptionError('erp.outboundRetry.delaySeconds', `must be a positive number of seconds, got ${JSON.stringify(retry.delaySeconds)}`)
   }
-  return { outbound, outboundRetry, secrets }
+  const overdueCron = erp.overdueCron ?? '0 * * * *'
+  if (overdueCron !== false && (typeof overdueCron !== 'string' || !isCronExpression(overdueCron))) {
+    throw new InvoicePortalOptionError('erp.overdueCron', `must be a cron expression such as "0 * * * *" or false, got ${JSON.stringify(overdueCron)}`)
+  }
+  return { outbound, outboundRetry, overdueCron, secrets }
 }
 
 function sanitizePayments(input: InvoicePortalPluginOptions): SanitizedOptions['payments'] {

@@ -130,6 +130,11 @@ export function createInvoicesCollection(ctx: PluginContext): CollectionConfig {
       externalIdField(access, false),
       externalVersionField(access),
       { name: 'sentAt', type: 'date', admin: { position: 'sidebar', readOnly: true } },
+      {
+        name: 'overdueAt',
+        type: 'date',
+        admin: { description: 'When the overdue sweep first found it overdue (and sent invoice.overdue).', position: 'sidebar', readOnly: true },
+      },
       { name: 'paidAt', type: 'date', ...derived, admin: { position: 'sidebar', readOnly: true } },
       { name: 'voidedAt', type: 'date', ...derived, admin: { position: 'sidebar', readOnly: true } },
     ],

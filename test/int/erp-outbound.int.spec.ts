@@ -5,6 +5,8 @@ import { type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { SIGNATURE_HEADER, verifyPortalEvent } from '../../src/exports/erp.js'
+import { sweepOverdue } from '../../src/outbound/overdue.js'
+import { loadPortal } from '../../src/portal/context.js'
 import { afterResponseSettled } from '../../src/portal/afterResponse.js'
 import { ERP_SECRET, erpEvent, erpInvoice, postErp } from '../helpers/erp.js'
 import { passwords } from '../helpers/fixtures.js'
@@ -50,6 +52,8 @@ beforeAll(async () => {
           { events: ['invoice.paid'], secret: FLAKY_SECRET, url: `${flaky.url}/paid-only` },
         ],
         outboundRetry: { attempts: 2, delaySeconds: 0.2 },
+        // The test runs the overdue sweep itself, at chosen moments.
+        overdueCron: false,
         webhookSecret: ERP_SECRET,
       },
     },
@@ -157,5 +161,46 @@ describe('outbound events', () => {
     await runJobs()
     const credit = receiver.received.map(({ body }) => JSON.parse(body)).find((event) => event.type === 'credit_note.issued')
     expect(credit?.data).toMatchObject({ amount: 1000, externalId: 'CN-OUT-1', invoice: { externalId: 'INV-OUT-3' }, reason: 'Goodwill' })
+  })
+
+  it('an invoice that became overdue in its client’s timezone is announced once', async () => {
+    receiver.received.length = 0
+    const portal = await loadPortal(app.config)
+    const client = (name: string, timezone: string) => payload.create({ collection: 'clients', data: { externalId: `C-${name}`, name, timezone } })
+    const amsterdam = await client('Amsterdam BV', 'Europe/Amsterdam')
+    const losAngeles = await client('LA Inc', 'America/Los_Angeles')
+    const invoice = (clientId: number | string, dueDate: string, issueDate = '2026-11-01') =>
+      payload.create({
+        collection: 'invoices',
+        data: { client: clientId, dueDate, issueDate, lineItems: [{ description: 'Work', quantity: '1', taxRate: '21', unitAmount: 10000 }], status: 'open' },
+      })
+    const dueInAmsterdam = await invoice(amsterdam.id, '2026-12-01')
+    const dueTodayInAmsterdam = await invoice(amsterdam.id, '2026-12-02')
+    const dueInLosAngeles = await invoice(losAngeles.id, '2026-12-01')
+    await afterResponseSettled()
+    receiver.received.length = 0
+
+    // 02:00 UTC on 2 December: already the 2nd in Amsterdam, still the 1st in Los Angeles.
+    expect(await sweepOverdue(portal, new Date('2026-12-02T02:00:00Z'))).toEqual({ marked: 1 })
+    await afterResponseSettled()
+    const overdue = receiver.received.map(({ body }) => JSON.parse(body)).filter((event) => event.type === 'invoice.overdue')
+    expect(overdue.map((event) => event.data)).toEqual([
+      { amountDue: 12100, client: { externalId: 'C-Amsterdam BV', id: amsterdam.id }, currency: 'EUR', dueDate: '2026-12-01', externalId: null, id: dueInAmsterdam.id, number: dueInAmsterdam.number, total: 12100 },
+    ])
+    expect((await payload.findByID({ collection: 'invoices', id: dueInAmsterdam.id })).overdueAt).toBe('2026-12-02T02:00:00.000Z')
+    expect((await payload.findByID({ collection: 'invoices', id: dueTodayInAmsterdam.id })).overdueAt).toBeNull()
+
+    // Swept again: nothing new. Later that day Los Angeles reaches the 2nd too.
+    expect(await sweepOverdue(portal, new Date('2026-12-02T03:00:00Z'))).toEqual({ marked: 0 })
+    expect(await sweepOverdue(portal, new Date('2026-12-02T09:00:00Z'))).toEqual({ marked: 1 })
+    await afterResponseSettled()
+    expect(receiver.received.map(({ body }) => JSON.parse(body)).filter((event) => event.type === 'invoice.overdue').map((event) => event.data.id)).toEqual([dueInAmsterdam.id, dueInLosAngeles.id])
+
+    // The sweep as node-cron queues it: a job on the plugin's queue, run by the host's runner, at the real now.
+    const longOverdue = await invoice(amsterdam.id, '2025-01-31', '2025-01-01')
+    await payload.jobs.queue({ input: {}, queue: 'invoice-portal', task: 'invoicePortalOverdueSweep' as never })
+    await runJobs()
+    expect((await payload.findByID({ collection: 'invoices', id: longOverdue.id })).overdueAt).toEqual(expect.any(String))
+    expect(receiver.received.map(({ body }) => JSON.parse(body)).filter((event) => event.type === 'invoice.overdue').map((event) => event.data.id)).toEqual([dueInAmsterdam.id, dueInLosAngeles.id, longOverdue.id])
   })
 })
