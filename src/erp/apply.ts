@@ -85,7 +85,7 @@ class ErpWriter {
   private selectFor(collection: string): Record<string, true> {
     const fields: Record<string, string[]> = {
       [this.slugs.clients]: ['externalVersion'],
-      [this.slugs.contacts]: ['externalId', 'externalVersion'],
+      [this.slugs.contacts]: ['client', 'externalId', 'externalVersion'],
       [this.slugs.creditNotes]: ['externalVersion', 'status'],
       [this.slugs.invoices]: ['amountDue', 'client', 'currency', 'externalId', 'externalVersion', 'sentAt', 'status'],
       [this.slugs.payments]: ['allocations', 'amount', 'currency'],
@@ -146,12 +146,16 @@ class ErpWriter {
   async upsertContact(data: Json): Promise<ErpResult> {
     const collection = this.slugs.contacts
     const externalId = data.externalId as string
-    // A contact staff created before the ERP knew it is adopted by its e-mail address.
-    const existing =
-      (await this.locked('contact', collection, externalId)) ??
-      (await this.findOne(collection, { and: [{ email: { equals: data.email } }, { externalId: { exists: false } }] }))
-    if (existing?.externalId === externalId && !isNewer(existing, data.version)) return { collection, id: existing.id, outcome: 'stale' }
+    const known = await this.locked('contact', collection, externalId)
+    if (known && !isNewer(known, data.version)) return { collection, id: known.id, outcome: 'stale' }
     const client = await this.client(data.client as ClientReference)
+    // A contact staff created for this client before the ERP knew it is adopted by its e-mail address.
+    // One of another client is not: moving it would show it that client's invoices.
+    const sameEmail = known ? null : await this.findOne(collection, { email: { equals: data.email } })
+    if (sameEmail && (sameEmail.externalId || String(relationId(sameEmail.client)) !== String(client.id))) {
+      throw new Error(`The e-mail address ${String(data.email)} belongs to another contact${sameEmail.externalId ? ` (externalId "${String(sameEmail.externalId)}")` : ' of another client'}; a contact's address must be unique.`)
+    }
+    const existing = known ?? sameEmail
     const { client: _reference, version, ...fields } = data
     const contact = await this.write(collection, existing, {
       ...fields,

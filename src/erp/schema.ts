@@ -69,7 +69,12 @@ const instant: Rule = (value, path, problems) => {
   if (!valid) problems.push(`${path} must be an ISO 8601 date-time, e.g. "2026-11-21T09:30:00Z"`)
   return value
 }
-const email = text(320, { test: (value) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value), what: 'must be an e-mail address' })
+const emailText = text(320, { test: (value) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value), what: 'must be an e-mail address' })
+/** Lower-cased, as contacts' sign-in addresses are stored. */
+const email: Rule = (value, path, problems) => {
+  const checked = emailText(value, path, problems)
+  return typeof checked === 'string' ? checked.toLowerCase() : checked
+}
 const currency = text(3, { test: isCurrency, what: 'must be an ISO 4217 currency code, e.g. "EUR"' })
 const timezone = text(100, { test: isTimezone, what: 'must be an IANA timezone, e.g. "Europe/Amsterdam"' })
 const externalId = text(200)
@@ -194,5 +199,6 @@ export function parseErpEvent(body: unknown): { event: ErpEvent; ok: true } | { 
     }
     if (problems.length === 0) return { event: { ...(envelope as Omit<ErpEvent, 'data'>), data }, ok: true }
   }
-  return { ok: false, problems }
+  // A push of 500 bad lines names the first hundred problems, not thousands.
+  return { ok: false, problems: problems.length > 100 ? [...problems.slice(0, 100), `… and ${problems.length - 100} more`] : problems }
 }

@@ -254,5 +254,21 @@ describe('ERP webhook', () => {
     const staffMade = await payload.create({ collection: 'contacts', data: { client: client.id, email: 'staff-made@erp-client.test', name: 'Made By Staff', password: passwords.contact } })
     await post(erpEvent('contact.upserted', { client: { externalId: 'C-100' }, email: 'staff-made@erp-client.test', externalId: 'P-2', name: 'Known To ERP', role: 'viewer', version: 1 }))
     expect(await payload.findByID({ collection: 'contacts', id: staffMade.id })).toMatchObject({ externalId: 'P-2', name: 'Known To ERP', role: 'viewer' })
+
+    // A contact of another client is not moved by a push that names its address (it would see that client's invoices).
+    const other = await payload.create({ collection: 'clients', data: { name: 'Other BV' } })
+    const otherContact = await payload.create({ collection: 'contacts', data: { client: other.id, email: 'someone@other.test', name: 'Someone', password: passwords.contact } })
+    const grab = erpEvent('contact.upserted', { client: { externalId: 'C-100' }, email: 'Someone@Other.test', externalId: 'P-3', name: 'Grabbed', version: 1 })
+    await post(grab)
+    expect(await inboxRow(grab.id)).toMatchObject({ lastError: 'The e-mail address someone@other.test belongs to another contact of another client; a contact\'s address must be unique.', status: 'failed' })
+    expect(await payload.findByID({ collection: 'contacts', depth: 0, id: otherContact.id })).toMatchObject({ client: other.id, name: 'Someone' })
+  })
+
+  it('a push with hundreds of bad lines names the first hundred problems', async () => {
+    const lines = Array.from({ length: 300 }, () => ({ description: '', quantity: 'x', taxRate: '21', unitAmount: 1 }))
+    const answer = await post(erpEvent('invoice.upserted', erpInvoice('INV-ERP-MANY', 1, { lineItems: lines })))
+    expect(answer.status).toBe(400)
+    expect(answer.body.problems).toHaveLength(101)
+    expect(answer.body.problems!.at(-1)).toBe('… and 500 more')
   })
 })
