@@ -89,6 +89,8 @@ test.describe('an invoice pushed by the ERP', () => {
     await expect(page.getByRole('status').filter({ hasText: 'is issued and being e-mailed' })).toBeVisible()
     const mail = await nextMail(email)
     expect(mail.subject).toMatch(/^New invoice INV-\d{4}-\d{5} from Example Billing$/)
+    // The e-mail leaves inside the transaction that records `sentAt`; the page shows it once committed.
+    await expect.poll(async () => (await sql('SELECT sent_at FROM invoices WHERE id = $1', [rows[0].id])).rows[0].sent_at).not.toBeNull()
     await page.reload()
     await expect(page.getByTestId('invoice-sent')).toHaveText(/^Sent to the client on \d{4}-\d{2}-\d{2}\.$/)
     await expect(page.getByRole('button', { name: /send to client/i })).toHaveCount(0)
