@@ -8,7 +8,7 @@ import { queueInvoiceIssued } from '../notifications/invoiceIssued.js'
 import { documentId } from '../portal/context.js'
 import { problem } from './responses.js'
 
-type Invoice = { id: number | string; number?: string; sentAt?: null | string; status: string }
+type Invoice = { client: unknown; id: number | string; number?: string; sentAt?: null | string; status: string }
 
 /**
  * `POST /api/invoice-portal/invoices/<id>/send` (the admin's "Send" button): issues a draft, then
@@ -30,7 +30,7 @@ export function createSendInvoiceEndpoint(ctx: PluginContext): Endpoint {
         if (['void', 'uncollectible'].includes(invoice.status)) return { invoice, status: 422 as const }
         // Issuing runs the invoice rules (lines, due date); their message comes back as a 400.
         if (invoice.status === 'draft') invoice = (await req.payload.update({ collection: slug, data: { status: 'open' }, depth: 0, id, overrideAccess: false, req: tx, user: req.user })) as Invoice
-        const mailed = await queueInvoiceIssued(portal, tx, id, (invoice as Invoice & { client: unknown }).client)
+        const mailed = await queueInvoiceIssued(portal, tx, id, invoice.client)
         return { invoice, mailed, status: 202 as const }
       })
       if (outcome.status === 404) return problem(404, 'No such invoice.')

@@ -1,18 +1,12 @@
-import type { CollectionAfterChangeHook, PayloadRequest } from 'payload'
+import type { CollectionAfterChangeHook } from 'payload'
 
 import type { PluginContext } from '../utilities/context.js'
 
-import { relationId } from '../access/index.js'
 import { emitOutboundEvent } from '../outbound/deliveries.js'
+import { reference, references } from '../outbound/references.js'
 import { receiptPaymentStatuses } from '../status/machines.js'
 
 type Doc = Record<string, unknown> & { id: number | string }
-
-/** A related record as events name it: our id and, when it came from the ERP, its external id. */
-async function reference(ctx: PluginContext, req: PayloadRequest, collection: 'clients' | 'invoices', id: unknown) {
-  const found = (await req.payload.findByID({ collection: ctx.options.slugs[collection], depth: 0, disableErrors: true, id: relationId(id)!, overrideAccess: true, req })) as Doc | null
-  return { externalId: found?.externalId ?? null, id: relationId(id), ...(collection === 'invoices' ? { number: found?.number ?? null } : {}) }
-}
 
 /** `invoice.paid` when an invoice becomes paid. */
 export const emitInvoicePaid =
@@ -41,8 +35,11 @@ export const emitPaymentEvents =
     const arrived = doc.status === 'succeeded' && !receiptPaymentStatuses.includes(before.status as never)
     const refundedNow = ((doc.amountRefunded as number) ?? 0) - ((before.amountRefunded as number) ?? 0)
     if (!arrived && refundedNow <= 0) return doc
-    const data = async () => ({
-      allocations: await Promise.all(((doc.allocations as Array<{ amount: number; invoice: unknown }>) ?? []).map(async (allocation) => ({ amount: allocation.amount, invoice: await reference(ctx, req, 'invoices', allocation.invoice) }))),
+    const allocations = (doc.allocations as Array<{ amount: number; invoice: unknown }>) ?? []
+    const data = async () => {
+      const invoices = await references(ctx, req, 'invoices', allocations.map((allocation) => allocation.invoice))
+      return {
+      allocations: allocations.map((allocation, index) => ({ amount: allocation.amount, invoice: invoices[index] })),
       amount: doc.amount,
       amountRefunded: doc.amountRefunded ?? 0,
       client: await reference(ctx, req, 'clients', doc.client),
@@ -53,7 +50,8 @@ export const emitPaymentEvents =
       provider: doc.provider,
       providerRef: doc.providerRef ?? null,
       status: doc.status,
-    })
+      }
+    }
     if (arrived) await emitOutboundEvent(ctx, req, 'payment.succeeded', data)
     if (refundedNow > 0) await emitOutboundEvent(ctx, req, 'payment.refunded', async () => ({ ...(await data()), refundedNow }))
     return doc

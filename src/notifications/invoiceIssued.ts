@@ -1,4 +1,4 @@
-import type { PayloadRequest, Where } from 'payload'
+import type { PayloadRequest } from 'payload'
 
 import type { Portal } from '../portal/context.js'
 
@@ -21,7 +21,7 @@ export const INVOICE_ISSUED_TASK = 'invoicePortalInvoiceIssued'
 export const INVOICE_LINK_DAYS = 7
 
 type Invoice = { amountDue: number; client: unknown; currency: string; dueDate?: string; id: number | string; number: string; sentAt?: null | string; status: string }
-type Recipient = { contact?: number | string; email: string; link: string; signsIn: boolean }
+type Recipient = { email: string; link: string; signsIn: boolean }
 
 /**
  * Queues the new-invoice e-mail on `req`'s transaction, so it is queued exactly when the invoice is
@@ -29,29 +29,40 @@ type Recipient = { contact?: number | string; email: string; link: string; signs
  * and then finds it sent). False, and nothing queued, when the client has nobody to send it to.
  */
 export async function queueInvoiceIssued(portal: Portal, req: PayloadRequest, invoiceId: number | string, clientId: unknown): Promise<boolean> {
-  if (!(await hasRecipients(portal, req, relationId(clientId)!))) return false
+  const { billingEmail, contacts } = await recipientsOf(portal, relationId(clientId)!, req)
+  if (contacts.length === 0 && !billingEmail) return false
   await portal.payload.jobs.queue({ input: { invoice: String(invoiceId) }, queue: JOBS_QUEUE, req, task: INVOICE_ISSUED_TASK as never })
   afterCommit(req, () => runSoon(portal.payload, () => sendInvoiceIssued(portal, invoiceId)))
   return true
 }
 
-/** The rule `sendInvoiceIssued` applies, as counts: a billing contact who wants it, else the billing e-mail of a client without contacts. */
-async function hasRecipients(portal: Portal, req: PayloadRequest, clientId: number | string): Promise<boolean> {
+/**
+ * Who gets a new invoice's e-mail: the client's billing contacts who want new-invoice e-mails; a
+ * client with no contacts at all, at its billing e-mail.
+ */
+async function recipientsOf(portal: Portal, clientId: number | string, req?: PayloadRequest) {
   const { options, payload } = portal
-  const contacts = (where?: Where) =>
-    payload.count({ collection: options.slugs.contacts, overrideAccess: true, req, where: { and: [{ client: { equals: clientId } }, ...(where ? [where] : [])] } })
-  const wanting = await contacts({ and: [{ role: { equals: 'billing' } }, { 'notifications.invoiceIssued': { not_equals: false } }] })
-  if (wanting.totalDocs > 0) return true
-  if ((await contacts()).totalDocs > 0) return false
-  const client = await payload.findByID({ collection: options.slugs.clients, depth: 0, id: clientId, overrideAccess: true, req, select: { billingEmail: true } })
-  return Boolean(client.billingEmail)
+  const ofClient = { client: { equals: clientId } }
+  const [client, wanting, all] = await Promise.all([
+    payload.findByID({ collection: options.slugs.clients, depth: 0, id: clientId, overrideAccess: true, req, select: { billingEmail: true, locale: true, portalEnabled: true } }),
+    payload.find({
+      collection: options.slugs.contacts,
+      depth: 0,
+      overrideAccess: true,
+      pagination: false,
+      req,
+      select: { email: true },
+      where: { and: [ofClient, { role: { equals: 'billing' } }, { 'notifications.invoiceIssued': { not_equals: false } }] },
+    }),
+    payload.count({ collection: options.slugs.contacts, overrideAccess: true, req, where: ofClient }),
+  ])
+  return { billingEmail: all.totalDocs === 0 ? ((client.billingEmail as null | string | undefined) ?? null) : null, client, contacts: wanting.docs }
 }
 
 /**
- * E-mails a newly issued invoice, with its PDF, to the client's billing contacts who want new-invoice
- * e-mails, each with a link that signs that contact in straight to the invoice. A client with no
- * contacts at all gets it at its billing address, with a plain link. Once per invoice: `sentAt` is
- * set under the invoice's row lock in the transaction that sends.
+ * E-mails a newly issued invoice, with its PDF, to its recipients (`recipientsOf`): each contact with
+ * a link that signs that contact in straight to the invoice, a billing address with a plain link.
+ * Once per invoice: `sentAt` is set under the invoice's row lock in the transaction that sends.
  */
 export async function sendInvoiceIssued(portal: Portal, invoiceId: number | string): Promise<'no_recipient' | 'not_issued' | 'sent' | 'was_sent'> {
   const { options, payload } = portal
@@ -59,21 +70,16 @@ export async function sendInvoiceIssued(portal: Portal, invoiceId: number | stri
   if (!invoice || ['draft', 'void'].includes(invoice.status)) return 'not_issued'
   if (invoice.sentAt) return 'was_sent'
   const clientId = relationId(invoice.client)!
-  const [client, contacts, settings] = await Promise.all([
-    payload.findByID({ collection: options.slugs.clients, depth: 0, id: clientId, overrideAccess: true }),
-    payload.find({ collection: options.slugs.contacts, depth: 0, overrideAccess: true, pagination: false, where: { client: { equals: clientId } } }),
-    loadSettings(portal),
-  ])
+  const [{ billingEmail, client, contacts }, settings] = await Promise.all([recipientsOf(portal, clientId), loadSettings(portal)])
   const path = `/invoices/${invoice.id}`
   const portalOn = client.portalEnabled !== false
-  const wanted = contacts.docs.filter((contact) => contact.role === 'billing' && (contact.notifications as { invoiceIssued?: boolean } | undefined)?.invoiceIssued !== false)
   const recipients: Recipient[] = []
-  for (const contact of wanted) {
+  for (const contact of contacts) {
     const token = portalOn ? await createMagicToken(portal, contact.id, undefined, { minutes: INVOICE_LINK_DAYS * 24 * 60 }) : null
     const link = token ? `${portalUrl(portal, `/magic/${token}`)}?${new URLSearchParams({ next: `${options.portal.route}${path}` })}` : portalUrl(portal, path)
-    recipients.push({ contact: contact.id, email: contact.email as string, link, signsIn: Boolean(token) })
+    recipients.push({ email: contact.email as string, link, signsIn: Boolean(token) })
   }
-  if (contacts.docs.length === 0 && client.billingEmail) recipients.push({ email: client.billingEmail as string, link: portalUrl(portal, path), signsIn: false })
+  if (billingEmail) recipients.push({ email: billingEmail, link: portalUrl(portal, path), signsIn: false })
   if (recipients.length === 0) return 'no_recipient'
 
   const attachment = await pdfAttachment(portal, 'invoices', invoice.id)

@@ -5,6 +5,7 @@ import { lockRows } from '../db/postgres.js'
 import { inTransaction } from '../db/transaction.js'
 import { calendarDay, isOverdue, payableInvoiceStatuses } from '../status/machines.js'
 import { emitOutboundEvent } from './deliveries.js'
+import { reference } from './references.js'
 
 export const OVERDUE_TASK = 'invoicePortalOverdueSweep'
 
@@ -62,19 +63,16 @@ async function markOverdue(portal: Portal, invoiceId: number | string, now: Date
     const invoice = (await payload.findByID({ collection: options.slugs.invoices, depth: 0, id: invoiceId, overrideAccess: true, req })) as Invoice
     if (invoice.overdueAt || !payableInvoiceStatuses.includes(invoice.status as never)) return false
     await payload.update({ collection: options.slugs.invoices, data: { overdueAt: now.toISOString() }, depth: 0, id: invoiceId, overrideAccess: true, req })
-    await emitOutboundEvent(portal, req, 'invoice.overdue', async () => {
-      const client = await payload.findByID({ collection: options.slugs.clients, depth: 0, id: relationId(invoice.client)!, overrideAccess: true, req, select: { externalId: true } })
-      return {
-        amountDue: invoice.amountDue,
-        client: { externalId: client.externalId ?? null, id: client.id },
-        currency: invoice.currency,
-        dueDate: invoice.dueDate.slice(0, 10),
-        externalId: invoice.externalId ?? null,
-        id: invoice.id,
-        number: invoice.number,
-        total: invoice.total,
-      }
-    })
+    await emitOutboundEvent(portal, req, 'invoice.overdue', async () => ({
+      amountDue: invoice.amountDue,
+      client: await reference(portal, req, 'clients', invoice.client),
+      currency: invoice.currency,
+      dueDate: invoice.dueDate.slice(0, 10),
+      externalId: invoice.externalId ?? null,
+      id: invoice.id,
+      number: invoice.number,
+      total: invoice.total,
+    }))
     return true
   })
 }

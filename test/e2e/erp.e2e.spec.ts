@@ -9,6 +9,18 @@ const devErpSecret = 'erp-dev-secret-change-me'
 test.describe('an invoice pushed by the ERP', () => {
   test.use({ locale: 'en-GB' })
   const pushed = (run: number, type: ErpEventType, data: Record<string, unknown>) => ({ data, id: `evt_e2e_${type}_${run}`, occurredAt: new Date().toISOString(), type })
+  /** An `invoice.upserted` of one line for the client the ERP knows as `client`. */
+  const pushedInvoice = (run: number, client: string, externalId: string, line: { description: string; quantity: string; unitAmount: number }, extra: Record<string, unknown>) =>
+    pushed(run, 'invoice.upserted', {
+      client: { externalId: client },
+      currency: 'EUR',
+      dueDate: '2027-01-31',
+      externalId,
+      issueDate: '2026-11-21',
+      lineItems: [{ ...line, taxRate: '21' }],
+      version: 1,
+      ...extra,
+    })
 
   test('is e-mailed to the billing contact, whose link signs in straight to it', async ({ baseURL, page }) => {
     const run = Date.now()
@@ -22,17 +34,7 @@ test.describe('an invoice pushed by the ERP', () => {
     expect(contact).toMatchObject({ ok: true, status: 200 })
     const number = `ERP-E2E-${run}`
     const invoice = await sendErpEvent({
-      event: event('invoice.upserted', {
-        client: { externalId: client.externalId },
-        currency: 'EUR',
-        dueDate: '2027-01-31',
-        externalId: `E2E-INV-${run}`,
-        issueDate: '2026-11-21',
-        lineItems: [{ description: 'Pushed consulting', quantity: '3', taxRate: '21', unitAmount: 12500 }],
-        number,
-        status: 'open',
-        version: 1,
-      }),
+      event: pushedInvoice(run, client.externalId, `E2E-INV-${run}`, { description: 'Pushed consulting', quantity: '3', unitAmount: 12500 }, { number, status: 'open' }),
       secret: devErpSecret,
       url,
     })
@@ -63,16 +65,7 @@ test.describe('an invoice pushed by the ERP', () => {
     const client = { externalId: `E2E-D-${run}`, locale: 'en', name: `Draft Client ${run}` }
     await sendErpEvent({ event: pushed(run, 'contact.upserted', { client, email, externalId: `E2E-DP-${run}`, name: 'Dana Draft', version: 1 }), secret: devErpSecret, url })
     await sendErpEvent({
-      event: pushed(run, 'invoice.upserted', {
-        client: { externalId: client.externalId },
-        currency: 'EUR',
-        dueDate: '2027-01-31',
-        externalId: `E2E-DINV-${run}`,
-        issueDate: '2026-11-21',
-        lineItems: [{ description: 'Draft work', quantity: '1', taxRate: '21', unitAmount: 10000 }],
-        status: 'draft',
-        version: 1,
-      }),
+      event: pushedInvoice(run, client.externalId, `E2E-DINV-${run}`, { description: 'Draft work', quantity: '1', unitAmount: 10000 }, { status: 'draft' }),
       secret: devErpSecret,
       url,
     })
