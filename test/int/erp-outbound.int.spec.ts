@@ -136,6 +136,9 @@ describe('outbound events', () => {
     const again = await client.rest('POST', `/api/invoice-portal/webhook-deliveries/${failed.id}/retry`, { token: staffToken })
     expect(again.status).toBe(409)
     expect(again.body.errors[0].message).toMatch(/was delivered on/)
+    const unknown = await client.rest('POST', '/api/invoice-portal/webhook-deliveries/999999/retry', { token: staffToken })
+    expect(unknown.status).toBe(404)
+    expect(unknown.body.errors[0].message).toBe('No such delivery.')
 
     const log = await client.rest('GET', '/api/invoice-portal-webhook-deliveries?limit=100', { token: staffToken })
     expect(log.status).toBe(200)
