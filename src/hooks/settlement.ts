@@ -19,22 +19,21 @@ export async function loadSettlement(
   exclude: { creditNote?: number | string; payment?: number | string } = {},
 ): Promise<{ credited: number; paid: number }> {
   const { slugs } = ctx.options
-  const [payments, creditNotes] = await Promise.all([
-    req.payload.find({
+  // One after the other: both run on the transaction's one connection, which takes a query at a time.
+  const payments = await req.payload.find({
       collection: slugs.payments,
       depth: 0,
       pagination: false,
       req,
       where: { 'allocations.invoice': { equals: invoiceId }, status: { in: [...SETTLED_PAYMENT_STATUSES] } },
-    }),
-    req.payload.find({
-      collection: slugs.creditNotes,
-      depth: 0,
-      pagination: false,
-      req,
-      where: { invoice: { equals: invoiceId }, status: { equals: 'issued' } },
-    }),
-  ])
+  })
+  const creditNotes = await req.payload.find({
+    collection: slugs.creditNotes,
+    depth: 0,
+    pagination: false,
+    req,
+    where: { invoice: { equals: invoiceId }, status: { equals: 'issued' } },
+  })
   const paid = payments.docs
     .filter((payment) => !sameId(payment.id, exclude.payment))
     .flatMap((payment) => settledAllocations(payment as unknown as AllocatedPayment))
