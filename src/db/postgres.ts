@@ -7,7 +7,7 @@ import { and, eq, gt, inArray, isNull, sql } from '@payloadcms/db-postgres/drizz
  * Both run on the request's transaction, so they commit or roll back with the document they serve.
  */
 type DrizzleTable = Record<string, unknown>
-type DrizzleAdapter = {
+export type DrizzleAdapter = {
   drizzle: unknown
   name: string
   sessions: Record<number | string, { db: unknown } | undefined>
@@ -15,14 +15,14 @@ type DrizzleAdapter = {
   tables: Record<string, DrizzleTable>
 }
 
-function snakeCase(slug: string): string {
+export function snakeCase(slug: string): string {
   return slug.replace(/[-\s]+/g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()
 }
 
 /** A request, or just Payload when the work needs no transaction of its own (the portal's reads). */
 type Runner = Pick<PayloadRequest, 'payload'> & Partial<Pick<PayloadRequest, 'transactionID'>>
 
-async function connection(req: Runner) {
+export async function connection(req: Runner) {
   const adapter = req.payload.db as unknown as DrizzleAdapter
   if (!adapter.tables || !adapter.sessions) {
     throw new Error('payload-invoice-portal needs a PostgreSQL database adapter (@payloadcms/db-postgres)')
@@ -33,10 +33,12 @@ async function connection(req: Runner) {
   return { adapter, db }
 }
 
+/** The table's name in Payload's schema: its slug in snake case, or the name Payload shortened it to. */
+export const tableNameOf = (adapter: DrizzleAdapter, slug: string) => adapter.tableNameMap.get(snakeCase(slug)) ?? snakeCase(slug)
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- drizzle table columns
-function table(adapter: DrizzleAdapter, slug: string): any {
-  const name = adapter.tableNameMap.get(snakeCase(slug)) ?? snakeCase(slug)
-  const found = adapter.tables[name]
+export function table(adapter: DrizzleAdapter, slug: string): any {
+  const found = adapter.tables[tableNameOf(adapter, slug)]
   if (!found) throw new Error(`payload-invoice-portal: no table for collection "${slug}"`)
   return found
 }
@@ -120,14 +122,14 @@ export async function storeEventAndQueueJob(
 }
 
 /**
- * Records the outcome of processing an inbox event: one UPDATE that also counts the attempt. Payload's
+ * Records the outcome of processing inbox events: one UPDATE that also counts the attempt. Payload's
  * update would validate every field against a merge of the whole stored event, several kilobytes of
  * provider JSON, which costs more than processing the event did.
  */
-export async function markInboxEvent(
+export async function markInboxEvents(
   runner: Runner,
   inboxSlug: string,
-  id: number | string,
+  ids: ReadonlyArray<number | string>,
   outcome: { lastError: null | string; status: 'failed' | 'processed' },
 ): Promise<void> {
   const { adapter, db } = await connection(runner)
@@ -141,7 +143,7 @@ export async function markInboxEvent(
       status: outcome.status,
       updatedAt: sql`now()`,
     })
-    .where(eq(inbox.id, id))
+    .where(inArray(inbox.id, [...ids]))
 }
 
 /**
@@ -149,6 +151,14 @@ export async function markInboxEvent(
  * exist yet (an ERP push for an unknown external id) is serialised where no row could be locked.
  */
 export async function lockName(req: PayloadRequest, name: string): Promise<void> {
+  await lockNames(req, [name])
+}
+
+/** `lockName` for many names in one statement, taken in one order so two such calls can't deadlock. */
+export async function lockNames(req: PayloadRequest, names: readonly string[]): Promise<void> {
+  if (names.length === 0) return
   const { db } = await connection(req)
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${name}, 0))`)
+  const sorted = [...new Set(names)].sort()
+  const values = sql.join(sorted.map((name, position) => sql`(${name}::text, ${position})`), sql`, `)
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(name, 0)) from (values ${values}) as locks(name, position) order by position`)
 }

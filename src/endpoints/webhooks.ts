@@ -4,8 +4,7 @@ import type { WebhookSource } from '../payments/types.js'
 import type { PluginContext } from '../utilities/context.js'
 
 import { recordEvent } from '../hooks/audit.js'
-import { runSoon } from '../jobs/queue.js'
-import { processWebhookEvent, storeWebhookEvent } from '../payments/inbox.js'
+import { processSoon, storeWebhookEvent } from '../payments/inbox.js'
 
 /** Senders retry on anything but 2xx, so bodies this large are refused outright rather than stored. */
 const MAX_BODY_BYTES = 512 * 1024
@@ -32,7 +31,7 @@ export function createWebhookEndpoint(ctx: PluginContext, source: WebhookSource)
       }
       if (verified.outcome === 'ignored') return answer(200, { received: true })
       const stored = await storeWebhookEvent(portal, req, { eventId: verified.eventId, payload: verified.payload, provider: source.name, type: verified.type })
-      if (!stored.duplicate) runSoon(req.payload, () => processWebhookEvent(portal, stored.event))
+      if (!stored.duplicate) processSoon(portal, source.name, stored.event)
       return answer(200, { duplicate: stored.duplicate, received: true })
     },
     method: 'post',

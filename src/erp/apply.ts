@@ -55,17 +55,35 @@ const appliers: Record<ErpEvent['type'], (writer: ErpWriter, data: Json) => Prom
  * was never issued, so voiding it leaves it a draft, hidden from contacts; a new invoice that arrives
  * void is issued and voided, so an older push arriving later can't bring it back.
  */
-function invoiceStatusFor(current: string | undefined, wanted: string): string {
+export function invoiceStatusFor(current: string | undefined, wanted: string): string {
   if (current === undefined) return wanted === 'draft' ? 'draft' : 'open'
   if (current === 'draft') return wanted === 'draft' || wanted === 'void' ? 'draft' : 'open'
   return wanted === 'void' ? 'void' : current
 }
 
+/** The lock that serialises work about one external record (`lockName`). */
+export const erpLockName = (kind: string, externalId: string) => `invoice-portal:erp:${kind}:${externalId}`
+
 const missing = (externalId: string) =>
   // Thrown, so the job retries: the invoice's own push may simply not have arrived yet.
   new Error(`No invoice with externalId "${externalId}" has been pushed yet.`)
 
-const isNewer = (existing: Doc | null, version: unknown) => !existing || (existing.externalVersion ?? -1) < (version as number)
+export const isNewer = (existing: Pick<Doc, 'externalVersion'> | null, version: unknown) => !existing || (existing.externalVersion ?? -1) < (version as number)
+
+/** The invoice a push describes, as it is written: the client's reference resolved, the status as the rules allow. */
+export function pushedInvoice(data: Json, clientId: number | string, status: string): Json {
+  const { client: _reference, status: _wanted, version, ...fields } = data
+  return { ...fields, client: clientId, externalVersion: version, source: ERP_SOURCE, status }
+}
+
+/**
+ * Whether a push issued the invoice, so the client hears of it: once, as `sentAt` guards a push that
+ * comes again; not when it arrives paid (the receipt says it) or was already issued before.
+ */
+export function announces(existing: Doc | null, wanted: unknown, invoice: Json): boolean {
+  const wasIssued = existing !== null && existing.status !== 'draft'
+  return !wasIssued && wanted !== 'paid' && !['draft', 'void'].includes(invoice.status as string) && !invoice.sentAt
+}
 
 class ErpWriter {
   constructor(
@@ -105,7 +123,7 @@ class ErpWriter {
 
   /** Looks an external record up under its lock, held until the transaction ends. */
   private async locked(kind: string, collection: string, externalId: string, where: Where = { externalId: { equals: externalId } }) {
-    await lockName(this.req, `invoice-portal:erp:${kind}:${externalId}`)
+    await lockName(this.req, erpLockName(kind, externalId))
     return this.findOne(collection, where)
   }
 
@@ -173,18 +191,13 @@ class ErpWriter {
     const existing = await this.locked('invoice', collection, externalId, this.invoiceWhere(externalId))
     if (!isNewer(existing, data.version)) return { collection, id: existing!.id, outcome: 'stale' }
     const client = await this.client(data.client as ClientReference)
-    const { client: _reference, status: wanted, version, ...fields } = data
-    const status = invoiceStatusFor(existing?.status as string | undefined, wanted as string)
+    const wanted = data.status as string
     // An issued invoice's lines and amounts are kept by the invoice rules: sent unchanged they pass,
     // changed they are refused with the rule's message ("issue a credit note").
-    let invoice = await this.write(collection, existing, { ...fields, client: client.id, externalVersion: version, source: ERP_SOURCE, status })
+    let invoice = await this.write(collection, existing, pushedInvoice(data, client.id, invoiceStatusFor(existing?.status as string | undefined, wanted)))
     if (wanted === 'void' && !existing) invoice = await this.write(collection, invoice, { status: 'void' })
     if (wanted === 'paid') await this.settleInFull(invoice)
-    // Issued by this push: the client hears of it (once; `sentAt` guards a push that comes again).
-    const wasIssued = existing !== null && existing.status !== 'draft'
-    if (!wasIssued && wanted !== 'paid' && !['draft', 'void'].includes(invoice.status as string) && !invoice.sentAt) {
-      await queueInvoiceIssued(this.portal, this.req, invoice.id, invoice.client)
-    }
+    if (announces(existing, wanted, invoice)) await queueInvoiceIssued(this.portal, this.req, invoice.id, invoice.client)
     return { collection, id: invoice.id, outcome: existing ? 'updated' : 'created' }
   }
 
@@ -236,9 +249,10 @@ class ErpWriter {
     const externalId = data.externalId as string
     const where: Where = { and: [{ provider: { equals: ERP_SOURCE } }, { providerRef: { equals: externalId } }] }
     const existing = await this.locked('payment', collection, externalId, where)
-    const allocations = await Promise.all(
-      (data.allocations as Array<{ amount: number; invoice: { externalId: string } }>).map(async ({ amount, invoice }) => ({ amount, invoice: await this.invoice(invoice.externalId) })),
-    )
+    const allocations: Array<{ amount: number; invoice: Doc }> = []
+    for (const { amount, invoice } of data.allocations as Array<{ amount: number; invoice: { externalId: string } }>) {
+      allocations.push({ amount, invoice: await this.invoice(invoice.externalId) })
+    }
     const clients = new Set(allocations.map(({ invoice }) => String(relationId(invoice.client))))
     if (clients.size > 1) throw new Error(`Payment "${externalId}" pays invoices of ${clients.size} different clients; a payment belongs to one client.`)
     const record = {

@@ -29,11 +29,27 @@ type Recipient = { email: string; link: string; signsIn: boolean }
  * and then finds it sent). False, and nothing queued, when the client has nobody to send it to.
  */
 export async function queueInvoiceIssued(portal: Portal, req: PayloadRequest, invoiceId: number | string, clientId: unknown): Promise<boolean> {
-  const { billingEmail, contacts } = await recipientsOf(portal, relationId(clientId)!, req)
-  if (contacts.length === 0 && !billingEmail) return false
-  await portal.payload.jobs.queue({ input: { invoice: String(invoiceId) }, queue: JOBS_QUEUE, req, task: INVOICE_ISSUED_TASK as never })
-  afterCommit(req, () => runSoon(portal.payload, () => sendInvoiceIssued(portal, invoiceId)))
-  return true
+  return (await queueInvoicesIssued(portal, req, [{ client: clientId, id: invoiceId }])) > 0
+}
+
+/** `queueInvoiceIssued` for many invoices, looking each client's recipients up once; how many were queued. */
+export async function queueInvoicesIssued(portal: Portal, req: PayloadRequest, invoices: ReadonlyArray<{ client?: unknown; id: number | string }>): Promise<number> {
+  const byClient = new Map<number | string, Array<number | string>>()
+  for (const { client, id } of invoices) {
+    const clientId = relationId(client)!
+    byClient.set(clientId, [...(byClient.get(clientId) ?? []), id])
+  }
+  let queued = 0
+  for (const [clientId, invoiceIds] of byClient) {
+    const { billingEmail, contacts } = await recipientsOf(portal, clientId, req)
+    if (contacts.length === 0 && !billingEmail) continue
+    for (const invoiceId of invoiceIds) {
+      await portal.payload.jobs.queue({ input: { invoice: String(invoiceId) }, queue: JOBS_QUEUE, req, task: INVOICE_ISSUED_TASK as never })
+      afterCommit(req, () => runSoon(portal.payload, () => sendInvoiceIssued(portal, invoiceId)))
+      queued += 1
+    }
+  }
+  return queued
 }
 
 /**
@@ -43,19 +59,18 @@ export async function queueInvoiceIssued(portal: Portal, req: PayloadRequest, in
 async function recipientsOf(portal: Portal, clientId: number | string, req?: PayloadRequest) {
   const { options, payload } = portal
   const ofClient = { client: { equals: clientId } }
-  const [client, wanting, all] = await Promise.all([
-    payload.findByID({ collection: options.slugs.clients, depth: 0, id: clientId, overrideAccess: true, req, select: { billingEmail: true, locale: true, portalEnabled: true } }),
-    payload.find({
-      collection: options.slugs.contacts,
-      depth: 0,
-      overrideAccess: true,
-      pagination: false,
-      req,
-      select: { email: true },
-      where: { and: [ofClient, { role: { equals: 'billing' } }, { 'notifications.invoiceIssued': { not_equals: false } }] },
-    }),
-    payload.count({ collection: options.slugs.contacts, overrideAccess: true, req, where: ofClient }),
-  ])
+  // One after the other: within a transaction all three share its one connection.
+  const client = await payload.findByID({ collection: options.slugs.clients, depth: 0, id: clientId, overrideAccess: true, req, select: { billingEmail: true, locale: true, portalEnabled: true } })
+  const wanting = await payload.find({
+    collection: options.slugs.contacts,
+    depth: 0,
+    overrideAccess: true,
+    pagination: false,
+    req,
+    select: { email: true },
+    where: { and: [ofClient, { role: { equals: 'billing' } }, { 'notifications.invoiceIssued': { not_equals: false } }] },
+  })
+  const all = await payload.count({ collection: options.slugs.contacts, overrideAccess: true, req, where: ofClient })
   return { billingEmail: all.totalDocs === 0 ? ((client.billingEmail as null | string | undefined) ?? null) : null, client, contacts: wanting.docs }
 }
 

@@ -3,9 +3,10 @@ import type { PayloadRequest, Where } from 'payload'
 import type { Portal } from '../portal/context.js'
 import type { WebhookSource } from './types.js'
 
-import { markInboxEvent, storeEventAndQueueJob } from '../db/postgres.js'
-import { JOBS_QUEUE } from '../jobs/queue.js'
-import { applyErpEvent, type ErpResult } from '../erp/apply.js'
+import { markInboxEvents, storeEventAndQueueJob } from '../db/postgres.js'
+import { applyErpEvent, ERP_SOURCE, type ErpResult } from '../erp/apply.js'
+import { applyErpEventSoon } from '../erp/batch.js'
+import { JOBS_QUEUE, runSoon } from '../jobs/queue.js'
 import { documentId } from '../portal/context.js'
 import { providerNamed, syncPayment, type SyncResult } from './sync.js'
 
@@ -32,6 +33,15 @@ export async function storeWebhookEvent(
   return stored ? { duplicate: false, ...stored } : { duplicate: true }
 }
 
+/**
+ * Starts processing a stored event once the answer is out; its queued job stays the fallback. ERP
+ * pushes come in bursts and are applied together (erp/batch.ts); a payment event names one payment.
+ */
+export function processSoon(portal: Portal, provider: WebhookSource['name'], eventId: number | string): void {
+  if (provider === ERP_SOURCE) applyErpEventSoon(portal, eventId)
+  else runSoon(portal.payload, () => processWebhookEvent(portal, eventId))
+}
+
 type InboxRow = { id: number | string; payload: unknown; provider: string; status: string }
 
 /**
@@ -47,10 +57,10 @@ export async function processWebhookEvent(portal: Portal, eventId: number | stri
   if (row.status === 'processed') return 'already_processed'
   try {
     const result = row.provider === 'erp' ? await applyErpEvent(portal, row.payload) : await applyPaymentEvent(portal, row)
-    await markInboxEvent(portal, slug, row.id, { lastError: null, status: 'processed' })
+    await markInboxEvents(portal, slug, [row.id], { lastError: null, status: 'processed' })
     return result
   } catch (error) {
-    await markInboxEvent(portal, slug, row.id, { lastError: String((error as Error).message ?? error).slice(0, 2000), status: 'failed' })
+    await markInboxEvents(portal, slug, [row.id], { lastError: String((error as Error).message ?? error).slice(0, 2000), status: 'failed' })
     throw error
   }
 }

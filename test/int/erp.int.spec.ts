@@ -2,7 +2,9 @@ import type { Payload } from 'payload'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { processWebhookEvent } from '../../src/payments/inbox.js'
+import { applyErpEvents } from '../../src/erp/batch.js'
+import { processWebhookEvent, storeWebhookEvent } from '../../src/payments/inbox.js'
+import { afterResponseSettled } from '../../src/portal/afterResponse.js'
 import { loadPortal } from '../../src/portal/context.js'
 import { ERP_SECRET, erpEvent, erpInvoice, postErp } from '../helpers/erp.js'
 import { passwords } from '../helpers/fixtures.js'
@@ -270,5 +272,74 @@ describe('ERP webhook', () => {
     expect(answer.status).toBe(400)
     expect(answer.body.problems).toHaveLength(101)
     expect(answer.body.problems!.at(-1)).toBe('… and 500 more')
+  })
+})
+
+describe('ERP pushes applied together', () => {
+  /** Stores pushes as the webhook does, without applying them, and returns their inbox ids. */
+  const store = async (pushes: Array<ReturnType<typeof erpEvent>>) => {
+    const portal = await loadPortal(app.config)
+    const ids = []
+    for (const push of pushes) {
+      const stored = await storeWebhookEvent(portal, { payload } as never, { eventId: push.id, payload: JSON.stringify(push), provider: 'erp', type: push.type })
+      if (stored.duplicate) throw new Error('stored twice')
+      ids.push(stored.event)
+    }
+    return { ids, portal }
+  }
+  const apply = async (pushes: Array<ReturnType<typeof erpEvent>>) => {
+    const { ids, portal } = await store(pushes)
+    await applyErpEvents(portal, ids)
+    await afterResponseSettled()
+  }
+  /** Issued numbers run 1, 2, 3… without a gap: a batch that failed gave its numbers back. */
+  const expectNumbersWithoutGaps = async () => {
+    const { docs } = await payload.find({ collection: 'invoices', depth: 0, pagination: false, select: { number: true }, where: { number: { like: 'INV-' } } })
+    const counters = docs.map((doc) => Number(String(doc.number).slice(-5))).sort((a, b) => a - b)
+    expect(counters).toEqual(counters.map((_, index) => index + 1))
+  }
+  const client = { email: 'ap@batch.test', externalId: 'C-BATCH', name: 'Batch BV' }
+
+  it('new invoices of known clients are written together; everything else one by one, in order, as single pushes would', async () => {
+    await post(erpEvent('client.upserted', { ...client, version: 1 }))
+    await post(erpEvent('invoice.upserted', erpInvoice('INV-B-OLD', 2, { client, notes: 'v2' })))
+    const auditBefore = (await payload.count({ collection: 'portal-events', where: { type: { equals: 'invoice_status_changed' } } })).totalDocs
+    const pushes = [
+      erpEvent('invoice.upserted', erpInvoice('INV-B-1', 1, { client })),
+      erpEvent('invoice.upserted', erpInvoice('INV-B-DRAFT', 1, { client, status: 'draft' })),
+      erpEvent('invoice.upserted', erpInvoice('INV-B-NEWCLIENT', 1, { client: { externalId: 'C-BATCH-NEW', name: 'New BV' } })),
+      erpEvent('invoice.upserted', erpInvoice('INV-B-OLD', 1, { client, notes: 'v1' })),
+      erpEvent('invoice.upserted', erpInvoice('INV-B-TWICE', 1, { client, notes: 'first' })),
+      erpEvent('invoice.upserted', erpInvoice('INV-B-TWICE', 2, { client, notes: 'second' })),
+      erpEvent('invoice.voided', { externalId: 'INV-B-1', version: 2 }),
+      erpEvent('invoice.upserted', erpInvoice('INV-B-MAILED', 1, { client })),
+    ]
+    await apply(pushes)
+
+    for (const push of pushes) expect(await inboxRow(push.id), push.id).toMatchObject({ attempts: 1, lastError: null, status: 'processed' })
+    expect(await erpInvoiceOf('INV-B-1')).toMatchObject({ amountDue: 0, externalVersion: 2, status: 'void', total: 12100 })
+    expect(await erpInvoiceOf('INV-B-DRAFT')).toMatchObject({ number: null, status: 'draft' })
+    expect(await erpInvoiceOf('INV-B-NEWCLIENT')).toMatchObject({ status: 'open' })
+    expect((await payload.count({ collection: 'clients', where: { externalId: { equals: 'C-BATCH-NEW' } } })).totalDocs).toBe(1)
+    expect(await erpInvoiceOf('INV-B-OLD')).toMatchObject({ externalVersion: 2, notes: 'v2' })
+    expect(await erpInvoiceOf('INV-B-TWICE')).toMatchObject({ externalVersion: 2, notes: 'second' })
+    // The new-invoice e-mail went once, to the client's billing address.
+    expect(await erpInvoiceOf('INV-B-MAILED')).toMatchObject({ sentAt: expect.any(String) })
+    expect((await payload.count({ collection: 'portal-events', where: { and: [{ type: { equals: 'invoice_sent' } }, { invoice: { equals: (await erpInvoiceOf('INV-B-MAILED')).id } }] } })).totalDocs).toBe(1)
+    // Audited as single pushes are: issued (INV-B-1, NEWCLIENT, TWICE, MAILED), INV-B-1 voided, the draft created.
+    const audit = await payload.find({ collection: 'portal-events', depth: 0, limit: 0, pagination: false, sort: 'id', where: { type: { equals: 'invoice_status_changed' } } })
+    expect(audit.docs.slice(auditBefore).map((event) => (event.details as { to: string }).to).sort()).toEqual(['draft', 'open', 'open', 'open', 'open', 'void'])
+    await expectNumbersWithoutGaps()
+  })
+
+  it('a batch with one invoice that breaks a rule is applied one by one: the others are created, that one fails with the rule’s message', async () => {
+    const bad = erpEvent('invoice.upserted', erpInvoice('INV-R-BAD', 1, { client, dueDate: '2026-01-01' }))
+    const good = [erpEvent('invoice.upserted', erpInvoice('INV-R-1', 1, { client })), erpEvent('invoice.upserted', erpInvoice('INV-R-2', 1, { client }))]
+    await apply([good[0], bad, good[1]])
+    expect(await erpInvoiceOf('INV-R-1')).toMatchObject({ status: 'open' })
+    expect(await erpInvoiceOf('INV-R-2')).toMatchObject({ status: 'open' })
+    expect(await erpInvoiceOf('INV-R-BAD')).toBeUndefined()
+    expect(await inboxRow(bad.id)).toMatchObject({ attempts: 1, lastError: 'The due date (2026-01-01) is before the issue date (2026-11-20). (field: dueDate)', status: 'failed' })
+    await expectNumbersWithoutGaps()
   })
 })

@@ -1,0 +1,112 @@
+import type { Payload, PayloadRequest } from 'payload'
+
+import type { Portal } from '../portal/context.js'
+
+import { createMany } from '../db/createMany.js'
+import { lockNames, markInboxEvents } from '../db/postgres.js'
+import { inTransaction } from '../db/transaction.js'
+import { withAuditBuffered } from '../hooks/audit.js'
+import { runSoon } from '../jobs/queue.js'
+import { queueInvoicesIssued } from '../notifications/invoiceIssued.js'
+import { processWebhookEvent } from '../payments/inbox.js'
+import { announces, ERP_SOURCE, erpLockName, invoiceStatusFor, isNewer, pushedInvoice } from './apply.js'
+import { parseErpEvent } from './schema.js'
+
+/** Stored pushes applied in one go at most: a burst is worked off in a few transactions, each short. */
+const MAX_BATCH = 200
+
+type Id = number | string
+type Json = Record<string, unknown>
+type Stored = { data: Json; id: Id; type: string }
+
+const waiting = new WeakMap<Payload, { draining: boolean; ids: Id[] }>()
+
+/**
+ * Applies a stored ERP push as soon as the answer is out, together with the pushes that arrive
+ * meanwhile: one worker drains them in batches, so under a burst each batch holds what came in while
+ * the last one was written, and a quiet ERP's push is applied alone, at once. The event's queued job
+ * stays the durable fallback (it finds the event processed).
+ */
+export function applyErpEventSoon(portal: Portal, eventId: Id): void {
+  const state = waiting.get(portal.payload) ?? { draining: false, ids: [] }
+  waiting.set(portal.payload, state)
+  state.ids.push(eventId)
+  if (state.draining) return
+  state.draining = true
+  runSoon(portal.payload, async () => {
+    try {
+      while (state.ids.length > 0) await applyErpEvents(portal, state.ids.splice(0, MAX_BATCH))
+    } finally {
+      state.draining = false
+    }
+  })
+}
+
+/**
+ * Applies stored ERP events. New invoices for clients the portal knows, the bulk of any burst, are
+ * written together in one transaction (`createMany`: the collection's own rules, one statement per
+ * table), with their audit entries and e-mails, and their events marked processed in it. Everything
+ * else, and all of a batch that fails, is applied one event at a time (`processWebhookEvent`), which
+ * records each failure on its event for the job to retry.
+ */
+export async function applyErpEvents(portal: Portal, eventIds: readonly Id[]): Promise<void> {
+  const { options, payload } = portal
+  const { docs } = await payload.find({
+    collection: options.slugs.webhookEvents,
+    depth: 0,
+    overrideAccess: true,
+    pagination: false,
+    select: { payload: true },
+    sort: 'id',
+    where: { and: [{ id: { in: [...eventIds] } }, { provider: { equals: ERP_SOURCE } }, { status: { not_equals: 'processed' } }] },
+  })
+  const events: Stored[] = docs.map((row) => {
+    const parsed = parseErpEvent(row.payload)
+    return { data: parsed.ok ? parsed.event.data : {}, id: row.id, type: parsed.ok ? parsed.event.type : 'invalid' }
+  })
+  const invoiceIds = events.filter(({ type }) => type === 'invoice.upserted').map(({ data }) => data.externalId)
+  // A new invoice pushed once in the batch goes with the others; one pushed again, in order, alone.
+  const together = events.filter(({ data, type }) => type === 'invoice.upserted' && ['draft', 'open'].includes(data.status as string) && invoiceIds.indexOf(data.externalId) === invoiceIds.lastIndexOf(data.externalId))
+  let alone = events.filter((event) => !together.includes(event))
+  if (together.length > 0) {
+    try {
+      alone = [...alone, ...(await inTransaction(payload, (req) => createPushedInvoices(portal, req, together)))]
+    } catch (error) {
+      payload.logger.warn({ err: error, msg: `payload-invoice-portal: ${together.length} ERP invoices written one by one after their batch failed` })
+      alone = [...alone, ...together]
+    }
+  }
+  for (const event of alone.sort((a, b) => Number(a.id) - Number(b.id) || String(a.id).localeCompare(String(b.id)))) {
+    await processWebhookEvent(portal, event.id).catch((error: unknown) => payload.logger.error({ err: error, msg: 'payload-invoice-portal: ERP event left to the job queue' }))
+  }
+}
+
+/**
+ * Creates the batch's new invoices, under the locks on their external ids; returns the events that
+ * are not new invoices of known clients after all (an invoice stored meanwhile, a client the ERP
+ * hasn't pushed), for `processWebhookEvent`. A push no newer than the stored invoice is done here.
+ */
+async function createPushedInvoices(portal: Portal, req: PayloadRequest, events: Stored[]): Promise<Stored[]> {
+  const { options, payload } = portal
+  const externalId = (event: Stored) => event.data.externalId as string
+  const clientOf = (event: Stored) => (event.data.client as { externalId: string }).externalId
+  await lockNames(req, events.map((event) => erpLockName('invoice', externalId(event))))
+  const lookup = { depth: 0, overrideAccess: true, pagination: false, req } as const
+  const stored = await payload.find({ ...lookup, collection: options.slugs.invoices, select: { externalId: true, externalVersion: true }, where: { and: [{ source: { equals: ERP_SOURCE } }, { externalId: { in: events.map(externalId) } }] } })
+  const clients = await payload.find({ ...lookup, collection: options.slugs.clients, select: { externalId: true }, where: { externalId: { in: [...new Set(events.map(clientOf))] } } })
+  const invoiceOf = new Map(stored.docs.map((doc) => [doc.externalId as string, doc as { externalVersion?: null | number; id: Id }]))
+  const clientIdOf = new Map(clients.docs.map((doc) => [doc.externalId as string, doc.id]))
+  const deferred: Stored[] = []
+  const done: Stored[] = []
+  const fresh: Stored[] = []
+  for (const event of events) {
+    const known = invoiceOf.get(externalId(event))
+    if (known) (isNewer(known, event.data.version) ? deferred : done).push(event)
+    else (clientIdOf.has(clientOf(event)) ? fresh : deferred).push(event)
+  }
+  const documents = fresh.map((event) => pushedInvoice(event.data, clientIdOf.get(clientOf(event))!, invoiceStatusFor(undefined, event.data.status as string)))
+  const created = await withAuditBuffered(portal, req, () => createMany(req, options.slugs.invoices, documents))
+  await queueInvoicesIssued(portal, req, created.filter((invoice, index) => announces(null, fresh[index].data.status, invoice)))
+  await markInboxEvents(req, options.slugs.webhookEvents, [...done, ...fresh].map((event) => event.id), { lastError: null, status: 'processed' })
+  return deferred
+}
