@@ -14,6 +14,7 @@ import { toPortalLocale, translator } from '../portal/i18n.js'
 import { brandingOf, loadSettings } from '../portal/settings.js'
 import { createMagicToken } from '../portal/tokens.js'
 import { escapeHtml } from '../utilities/html.js'
+import { hasRecipients, recipientsOf, recipientsOfClients } from './recipients.js'
 
 export const INVOICE_ISSUED_TASK = 'invoicePortalInvoiceIssued'
 
@@ -40,9 +41,9 @@ export async function queueInvoicesIssued(portal: Portal, req: PayloadRequest, i
     byClient.set(clientId, [...(byClient.get(clientId) ?? []), id])
   }
   let queued = 0
+  const recipients = await recipientsOfClients(portal, [...byClient.keys()], 'invoiceIssued', req)
   for (const [clientId, invoiceIds] of byClient) {
-    const { billingEmail, contacts } = await recipientsOf(portal, clientId, req)
-    if (contacts.length === 0 && !billingEmail) continue
+    if (!hasRecipients(recipients.get(String(clientId)))) continue
     for (const invoiceId of invoiceIds) {
       await portal.payload.jobs.queue({ input: { invoice: String(invoiceId) }, queue: JOBS_QUEUE, req, task: INVOICE_ISSUED_TASK as never })
       afterCommit(req, () => runSoon(portal.payload, () => sendInvoiceIssued(portal, invoiceId)))
@@ -53,29 +54,8 @@ export async function queueInvoicesIssued(portal: Portal, req: PayloadRequest, i
 }
 
 /**
- * Who gets a new invoice's e-mail: the client's billing contacts who want new-invoice e-mails; a
- * client with no contacts at all, at its billing e-mail.
- */
-async function recipientsOf(portal: Portal, clientId: number | string, req?: PayloadRequest) {
-  const { options, payload } = portal
-  const ofClient = { client: { equals: clientId } }
-  // One after the other: within a transaction all three share its one connection.
-  const client = await payload.findByID({ collection: options.slugs.clients, depth: 0, id: clientId, overrideAccess: true, req, select: { billingEmail: true, locale: true, portalEnabled: true } })
-  const wanting = await payload.find({
-    collection: options.slugs.contacts,
-    depth: 0,
-    overrideAccess: true,
-    pagination: false,
-    req,
-    select: { email: true },
-    where: { and: [ofClient, { role: { equals: 'billing' } }, { 'notifications.invoiceIssued': { not_equals: false } }] },
-  })
-  const all = await payload.count({ collection: options.slugs.contacts, overrideAccess: true, req, where: ofClient })
-  return { billingEmail: all.totalDocs === 0 ? ((client.billingEmail as null | string | undefined) ?? null) : null, client, contacts: wanting.docs }
-}
-
-/**
- * E-mails a newly issued invoice, with its PDF, to its recipients (`recipientsOf`): each contact with
+ * E-mails a newly issued invoice, with its PDF, to its recipients (`recipientsOf`: billing contacts
+ * who want new-invoice e-mails, or a client without contacts at its billing address): each contact with
  * a link that signs that contact in straight to the invoice, a billing address with a plain link.
  * Once per invoice: `sentAt` is set under the invoice's row lock in the transaction that sends.
  */
@@ -85,7 +65,7 @@ export async function sendInvoiceIssued(portal: Portal, invoiceId: number | stri
   if (!invoice || ['draft', 'void'].includes(invoice.status)) return 'not_issued'
   if (invoice.sentAt) return 'was_sent'
   const clientId = relationId(invoice.client)!
-  const [{ billingEmail, client, contacts }, settings] = await Promise.all([recipientsOf(portal, clientId), loadSettings(portal)])
+  const [{ billingEmail, client, contacts }, settings] = await Promise.all([recipientsOf(portal, clientId, 'invoiceIssued'), loadSettings(portal)])
   const path = `/invoices/${invoice.id}`
   const portalOn = client.portalEnabled !== false
   const recipients: Recipient[] = []
