@@ -18,6 +18,7 @@ describe('sanitizeOptions', () => {
     })
     expect(options.payments).toEqual({ providers: [], reconcileCron: '*/15 * * * *', staleAfterMinutes: 60 })
     expect(options.erp).toEqual({ outbound: [], outboundRetry: { attempts: 8, delaySeconds: 30 }, overdueCron: '0 * * * *', secrets: [] })
+    expect(options.reminders).toEqual({ cron: '0 * * * *', minimumGapDays: 2, sendHour: 9, steps: [{ days: -3 }, { days: 1 }, { days: 7 }, { days: 14 }] })
   })
 
   it('takes one ERP secret or several while one is rotated', () => {
@@ -68,6 +69,12 @@ describe('sanitizeOptions', () => {
     ['a zero retry delay', { erp: { outboundRetry: { delaySeconds: 0 } } }, /"erp\.outboundRetry\.delaySeconds" must be a positive number/],
     ['an unknown ERP option', { erp: { secret: 'a-long-enough-secret' } }, /"erp\.secret" is not a known option/],
     ['a zero stale time', { paymentReconciliation: { staleAfterMinutes: 0 } }, /"paymentReconciliation\.staleAfterMinutes" must be a positive whole number/],
+    ['a bad reminder cron', { reminders: { cron: 'daily' } }, /"reminders\.cron" must be a cron expression/],
+    ['a sending hour of 24', { reminders: { sendHour: 24 } }, /"reminders\.sendHour" must be a whole hour from 0 to 23/],
+    ['two reminder steps on one day', { reminders: { steps: [{ days: 7 }, { days: 7 }] } }, /"reminders\.steps" step 2: another step is already 7 days from the due date/],
+    ['a fractional reminder day', { reminders: { steps: [{ days: 1.5 }] } }, /"reminders\.steps" step 1: days must be a whole number/],
+    ['an escalation address that is not one', { reminders: { steps: [{ copyTo: 'collector', days: 30 }] } }, /"reminders\.steps" step 1: copyTo must be an e-mail address/],
+    ['an unknown step option', { reminders: { steps: [{ day: 3, days: 3 }] } }, /"reminders\.steps\[0\]\.day" is not a known option/],
   ]
   for (const [name, options, message] of bad) {
     it(`rejects ${name} with a message naming the option`, () => {

@@ -25,6 +25,7 @@ export type InvoicePortalCollection =
   | 'pdfCache'
   | 'portalEvents'
   | 'portalTokens'
+  | 'reminders'
   | 'sequences'
   | 'webhookDeliveries'
   | 'webhookEvents'
@@ -39,6 +40,7 @@ export const defaultSlugs: Record<InvoicePortalCollection, string> = {
   pdfCache: 'invoice-portal-pdf-cache',
   portalEvents: 'portal-events',
   portalTokens: 'invoice-portal-tokens',
+  reminders: 'invoice-portal-reminders',
   sequences: 'invoice-portal-sequences',
   webhookDeliveries: 'invoice-portal-webhook-deliveries',
   webhookEvents: 'webhook-events',
@@ -164,6 +166,28 @@ export type InvoicePortalPluginOptions = {
     /** A pending or processing payment is re-checked once it has not changed for this long. @default 60 */
     staleAfterMinutes?: number
   }
+  /**
+   * Payment reminders: a sequence of steps around each invoice's due date, e-mailed to the client's
+   * billing contacts at a local hour in the client's timezone. Staff can replace the steps in the
+   * settings global, and per client (or pause a client's reminders).
+   */
+  reminders?: {
+    /**
+     * When the sweep that sends due reminders is queued, as a node-cron expression; hourly, so each
+     * client's local sending hour is caught. `false` leaves it to the host (queue the
+     * `invoicePortalReminderSweep` task yourself). @default '0 * * * *'
+     */
+    cron?: false | string
+    /**
+     * A step is skipped (not sent later) when the client was e-mailed about the invoice fewer than this
+     * many days before: the invoice itself, or another reminder. @default 2
+     */
+    minimumGapDays?: number
+    /** Local hour (0–23, the client's timezone) from which a day's reminders go out. @default 9 */
+    sendHour?: number
+    /** The steps, until staff set their own. @default [{ days: -3 }, { days: 1 }, { days: 7 }, { days: 14 }] */
+    steps?: ReminderStep[]
+  }
   /** The client portal. */
   portal?: {
     /**
@@ -177,6 +201,25 @@ export type InvoicePortalPluginOptions = {
     /** Path the host mounts the portal at. @default '/portal' */
     route?: string
   }
+}
+
+/** One step of a reminder sequence. */
+export type ReminderStep = {
+  /** Attach the invoice PDF. @default false */
+  attachPdf?: boolean
+  /**
+   * Template of the e-mail's text. Placeholders: {client}, {contact}, {number}, {amountDue}, {total},
+   * {dueDate}, {daysOverdue}, {link}. @default a text for before, on or after the due date
+   */
+  body?: string
+  /** Escalation: a copy of the e-mail to this address (e.g. the account manager or a collector). */
+  copyTo?: string
+  /** Days relative to the due date: -3 is three days before, 0 the due date, 7 a week after. Unique within a sequence. */
+  days: number
+  /** Escalation: send the outbound `invoice.overdue` event again with this step (erp.outbound). @default false */
+  overdueEvent?: boolean
+  /** Template of the subject, with the same placeholders. */
+  subject?: string
 }
 
 export type SanitizedOptions = {
@@ -195,6 +238,7 @@ export type SanitizedOptions = {
   numbering: { creditNote: string; invoice: string }
   overrides: Partial<Record<InvoicePortalCollection, CollectionOverride>>
   payments: { providers: PaymentProvider[]; reconcileCron: false | string; staleAfterMinutes: number }
+  reminders: { cron: false | string; minimumGapDays: number; sendHour: number; steps: ReminderStep[] }
   portal: {
     baseUrl: string | undefined
     branding: Required<Pick<PortalBranding, 'primaryColor'>> & PortalBranding
@@ -213,7 +257,7 @@ export class InvoicePortalOptionError extends Error {
   }
 }
 
-const KNOWN_OPTIONS = ['access', 'collections', 'currency', 'disabled', 'documents', 'erp', 'numbering', 'paymentReconciliation', 'payments', 'portal']
+const KNOWN_OPTIONS = ['access', 'collections', 'currency', 'disabled', 'documents', 'erp', 'numbering', 'paymentReconciliation', 'payments', 'portal', 'reminders']
 const PROVIDER_METHODS = ['fetchState', 'paymentOf', 'startCheckout', 'verifyWebhook'] as const
 const SLUG_PATTERN = /^[a-z][a-z0-9-]*$/
 
@@ -339,6 +383,7 @@ export function sanitizeOptions(
 
   const payments = sanitizePayments(input)
   const erp = sanitizeErp(input)
+  const reminders = sanitizeReminders(input)
 
   const staffSlug = host.adminUserSlug
   return {
@@ -353,6 +398,7 @@ export function sanitizeOptions(
     payments,
     pdf,
     portal: { baseUrl: baseUrl?.replace(/\/$/, ''), branding: { ...branding, primaryColor }, magicLinkMinutes, route },
+    reminders,
     slugs,
     staffSlug,
   }
@@ -398,6 +444,47 @@ function sanitizeErp(input: InvoicePortalPluginOptions): SanitizedOptions['erp']
     throw new InvoicePortalOptionError('erp.overdueCron', `must be a cron expression such as "0 * * * *" or false, got ${JSON.stringify(overdueCron)}`)
   }
   return { outbound, outboundRetry, overdueCron, secrets }
+}
+
+export const defaultReminderSteps: ReminderStep[] = [{ days: -3 }, { days: 1 }, { days: 7 }, { days: 14 }]
+
+/**
+ * What is wrong with a reminder sequence, or null: shared by the option, the settings global and a
+ * client's own sequence, so each refuses the same mistakes with the same words.
+ */
+export function reminderStepsProblem(steps: unknown): null | string {
+  if (!Array.isArray(steps)) return 'must be a list of steps such as [{ days: -3 }, { days: 7 }]'
+  const seen = new Set<number>()
+  for (const [index, step] of steps.entries()) {
+    const days = (step as Partial<ReminderStep> | null)?.days
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < -365 || days > 365) return `step ${index + 1}: days must be a whole number from -365 to 365`
+    if (seen.has(days)) return `step ${index + 1}: another step is already ${days} days from the due date`
+    seen.add(days)
+    const { copyTo } = step as ReminderStep
+    if (copyTo !== undefined && copyTo !== null && copyTo !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(copyTo)) return `step ${index + 1}: copyTo must be an e-mail address`
+  }
+  return null
+}
+
+function sanitizeReminders(input: InvoicePortalPluginOptions): SanitizedOptions['reminders'] {
+  const reminders = input.reminders ?? {}
+  assertObject(reminders, 'reminders')
+  assertKnownKeys(reminders, ['cron', 'minimumGapDays', 'sendHour', 'steps'], 'reminders.')
+  const cron = reminders.cron ?? '0 * * * *'
+  if (cron !== false && (typeof cron !== 'string' || !isCronExpression(cron))) {
+    throw new InvoicePortalOptionError('reminders.cron', `must be a cron expression such as "0 * * * *" or false, got ${JSON.stringify(cron)}`)
+  }
+  const sendHour = reminders.sendHour ?? 9
+  if (!Number.isInteger(sendHour) || sendHour < 0 || sendHour > 23) throw new InvoicePortalOptionError('reminders.sendHour', `must be a whole hour from 0 to 23, got ${JSON.stringify(reminders.sendHour)}`)
+  const minimumGapDays = reminders.minimumGapDays ?? 2
+  if (!Number.isInteger(minimumGapDays) || minimumGapDays < 0 || minimumGapDays > 60) {
+    throw new InvoicePortalOptionError('reminders.minimumGapDays', `must be a whole number of days from 0 to 60, got ${JSON.stringify(reminders.minimumGapDays)}`)
+  }
+  const steps = reminders.steps ?? defaultReminderSteps
+  const problem = reminderStepsProblem(steps)
+  if (problem) throw new InvoicePortalOptionError('reminders.steps', problem)
+  for (const [index, step] of steps.entries()) assertKnownKeys(step, ['attachPdf', 'body', 'copyTo', 'days', 'overdueEvent', 'subject'], `reminders.steps[${index}].`)
+  return { cron, minimumGapDays, sendHour, steps }
 }
 
 function sanitizePayments(input: InvoicePortalPluginOptions): SanitizedOptions['payments'] {

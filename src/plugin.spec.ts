@@ -31,7 +31,7 @@ describe('invoicePortalPlugin', () => {
   it('adds every collection and the settings global', () => {
     const config = invoicePortalPlugin()(hostConfig())
     expect(config.collections!.map((collection) => collection.slug).sort()).toEqual(
-      ['users', 'posts', 'notes', 'clients', 'contacts', 'invoices', 'payments', 'credit-notes', 'documents', 'portal-events', 'invoice-portal-tokens', 'invoice-portal-pdf-cache', 'webhook-events', 'invoice-portal-sequences', 'invoice-portal-webhook-deliveries'].sort(),
+      ['users', 'posts', 'notes', 'clients', 'contacts', 'invoices', 'payments', 'credit-notes', 'documents', 'portal-events', 'invoice-portal-tokens', 'invoice-portal-pdf-cache', 'webhook-events', 'invoice-portal-sequences', 'invoice-portal-webhook-deliveries', 'invoice-portal-reminders'].sort(),
     )
     expect(config.globals!.map((global) => global.slug)).toEqual(['site', 'invoice-portal-settings'])
   })
@@ -46,6 +46,10 @@ describe('invoicePortalPlugin', () => {
     expect(enabled.endpoints?.map((endpoint) => `${endpoint.method} ${endpoint.path}`)).toEqual([
       'get /invoice-portal/pdf/:kind/:id',
       'post /invoice-portal/invoices/:id/send',
+      'get /invoice-portal/invoices/:id/reminders',
+      'post /invoice-portal/invoices/:id/reminders',
+      'get /invoice-portal/unsubscribe',
+      'post /invoice-portal/unsubscribe',
       'post /invoice-portal/webhook-deliveries/:id/retry',
     ])
     // The ERP webhook is mounted only when its secret is set.

@@ -16,12 +16,15 @@ import { createSequencesCollection } from './collections/sequences.js'
 import { createWebhookDeliveriesCollection } from './collections/webhookDeliveries.js'
 import { createWebhookEventsCollection } from './collections/webhookEvents.js'
 import { createRetryDeliveryEndpoint } from './endpoints/retryDelivery.js'
+import { createReminderEndpoints } from './endpoints/reminders.js'
 import { createSendInvoiceEndpoint } from './endpoints/sendInvoice.js'
+import { createUnsubscribeEndpoints } from './endpoints/unsubscribe.js'
 import { createWebhookEndpoint } from './endpoints/webhooks.js'
 import { erpWebhookSource } from './erp/source.js'
 import { createPdfEndpoint } from './endpoints/pdf.js'
 import { createSettingsGlobal } from './globals/settings.js'
 import { createInboxAndMailTasks } from './jobs/tasks.js'
+import { createRemindersCollection } from './collections/reminders.js'
 import { startSchedules } from './jobs/schedules.js'
 import { createZipTask } from './jobs/zipTask.js'
 import { type InvoicePortalCollection, type InvoicePortalPluginOptions, PORTAL_CONFIG_KEY, sanitizeOptions } from './options.js'
@@ -36,6 +39,7 @@ const factories: Record<InvoicePortalCollection, (ctx: PluginContext) => Collect
   pdfCache: createPdfCacheCollection,
   portalEvents: createPortalEventsCollection,
   portalTokens: createPortalTokensCollection,
+  reminders: createRemindersCollection,
   sequences: createSequencesCollection,
   webhookDeliveries: createWebhookDeliveriesCollection,
   webhookEvents: createWebhookEventsCollection,
@@ -116,6 +120,8 @@ export const invoicePortalPlugin =
       ...(config.endpoints ?? []),
       createPdfEndpoint(ctx),
       createSendInvoiceEndpoint(ctx),
+      ...createReminderEndpoints(ctx),
+      ...createUnsubscribeEndpoints(ctx),
       createRetryDeliveryEndpoint(ctx),
       ...options.payments.providers.map((provider) => createWebhookEndpoint(ctx, provider)),
       ...(options.erp.secrets.length > 0 ? [createWebhookEndpoint(ctx, erpWebhookSource(options.erp.secrets))] : []),

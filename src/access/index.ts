@@ -80,6 +80,8 @@ export function createAccess(options: SanitizedOptions) {
     pdfCache: { ...standard('pdfCache'), create: nobody, delete: nobody, update: nobody },
     /** Append-only: written by the plugin's own server code; nobody creates, changes or deletes through an API. */
     portalEvents: { ...standard('portalEvents'), create: nobody, delete: nobody, update: nobody },
+    /** Reminder steps, claimed and recorded by the reminder sweep only; staff read them. */
+    reminders: { ...standard('reminders'), create: nobody, delete: nobody, update: nobody },
     sequences: { ...standard('sequences'), create: nobody, delete: nobody, update: nobody },
     /** Sign-in tokens: written and spent only by the portal's own code; staff may look. */
     portalTokens: { ...standard('portalTokens'), create: nobody, delete: nobody, update: nobody },

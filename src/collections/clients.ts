@@ -4,10 +4,13 @@ import type { PluginContext } from '../utilities/context.js'
 
 import { currencyField } from '../fields/index.js'
 import { externalIdField, externalVersionField } from '../fields/external.js'
+import { reminderStepsField } from '../fields/reminderSteps.js'
+import { replanClientReminders } from '../hooks/reminders.js'
 import { isTimezone } from '../utilities/intl.js'
 
 /** The billing account, and the boundary no contact can see across. */
-export function createClientsCollection({ access, options }: PluginContext): CollectionConfig {
+export function createClientsCollection(ctx: PluginContext): CollectionConfig {
+  const { access, options } = ctx
   return {
     slug: options.slugs.clients,
     access: access.clients,
@@ -29,7 +32,7 @@ export function createClientsCollection({ access, options }: PluginContext): Col
       {
         name: 'timezone',
         type: 'text',
-        admin: { description: 'IANA timezone, e.g. Europe/Amsterdam. Decides when an invoice is overdue.' },
+        admin: { description: 'IANA timezone, e.g. Europe/Amsterdam. Decides when an invoice is overdue and when reminders go out.' },
         defaultValue: 'UTC',
         required: true,
         validate: (value: null | string | undefined) =>
@@ -54,8 +57,23 @@ export function createClientsCollection({ access, options }: PluginContext): Col
         admin: { description: "When off, this client's contacts can't sign in to the portal.", position: 'sidebar' },
         defaultValue: true,
       },
+      {
+        name: 'reminders',
+        type: 'group',
+        access: { read: access.staffField },
+        fields: [
+          {
+            name: 'paused',
+            type: 'checkbox',
+            admin: { description: 'No reminders for this client. Steps that fall due meanwhile are skipped, not sent later.' },
+            label: 'Pause reminders',
+          },
+          reminderStepsField("This client's own sequence; empty follows the settings."),
+        ],
+      },
       externalIdField(access),
       externalVersionField(access),
     ],
+    hooks: { afterChange: [replanClientReminders(ctx)] },
   }
 }

@@ -8,6 +8,7 @@ import { allowDeleteOnlyWhen } from '../hooks/deleteGuard.js'
 import { auditInvoiceStatus, defaultInvoiceFromClient, prepareInvoice } from '../hooks/invoices.js'
 import { invoiceStatuses } from '../status/machines.js'
 import { emitInvoicePaid } from '../hooks/outbound.js'
+import { planReminderVisit } from '../hooks/reminders.js'
 
 const derived = { access: derivedAccess, admin: { readOnly: true } } as const
 
@@ -135,12 +136,24 @@ export function createInvoicesCollection(ctx: PluginContext): CollectionConfig {
         type: 'date',
         admin: { description: 'When the overdue sweep first found it overdue (and sent invoice.overdue).', position: 'sidebar', readOnly: true },
       },
+      {
+        name: 'reminders',
+        type: 'ui',
+        admin: { components: { Field: 'payload-invoice-portal/client#InvoiceReminders' }, position: 'sidebar' },
+      },
+      {
+        name: 'nextReminderAt',
+        type: 'date',
+        access: { read: access.staffField, ...derived.access },
+        admin: { hidden: true },
+        index: true,
+      },
       { name: 'paidAt', type: 'date', ...derived, admin: { position: 'sidebar', readOnly: true } },
       { name: 'voidedAt', type: 'date', ...derived, admin: { position: 'sidebar', readOnly: true } },
     ],
     hooks: {
       afterChange: [auditInvoiceStatus(ctx), emitInvoicePaid(ctx)],
-      beforeChange: [prepareInvoice(ctx)],
+      beforeChange: [prepareInvoice(ctx), planReminderVisit()],
       beforeDelete: [allowDeleteOnlyWhen(options.slugs.invoices, 'Invoice', ['draft'], 'Void it instead.')],
       beforeValidate: [defaultInvoiceFromClient(ctx)],
     },

@@ -5,8 +5,8 @@ import React from 'react'
 import { useStaffAction } from './useStaffAction.js'
 
 /** A sidebar button that runs a staff endpoint and says what happened, politely or as an alert. */
-export function StaffActionButton({ label, path, testId }: { label: string; path: string; testId: string }) {
-  const { run, state } = useStaffAction(path)
+export function StaffActionButton({ label, onDone, path, testId }: { label: string; onDone?: () => void; path: string; testId: string }) {
+  const { run, state } = useStaffAction(path, onDone)
   return (
     <div data-testid={testId} style={{ marginBottom: 24 }}>
       <button className="btn btn--style-primary btn--size-small" disabled={state.busy} onClick={run} style={{ margin: 0 }} type="button">

@@ -2,6 +2,8 @@ import type { PayloadRequest } from 'payload'
 
 import { and, eq, gt, inArray, isNull, sql } from '@payloadcms/db-postgres/drizzle'
 
+import { payableInvoiceStatuses } from '../status/machines.js'
+
 /**
  * The two things Payload's Local API can't express and money needs: an atomic counter and a row lock.
  * Both run on the request's transaction, so they commit or roll back with the document they serve.
@@ -70,6 +72,43 @@ export async function lockRows(req: PayloadRequest, slug: string, ids: ReadonlyA
   // Sorted so that two transactions locking overlapping sets always lock in the same order (no deadlock).
   const sorted = [...new Set(ids)].sort((a, b) => String(a).localeCompare(String(b), 'en', { numeric: true }))
   await db.select({ id: rows.id }).from(rows).where(inArray(rows.id, sorted)).orderBy(rows.id).for('update')
+}
+
+/**
+ * Locks those of the rows that no other transaction holds, until `req`'s transaction ends, and returns
+ * their ids: two sweeps running at once (two app instances) share the work instead of waiting.
+ */
+export async function lockFreeRows(req: PayloadRequest, slug: string, ids: ReadonlyArray<number | string>): Promise<Array<number | string>> {
+  if (ids.length === 0) return []
+  const { adapter, db } = await connection(req)
+  const rows = table(adapter, slug)
+  const locked = await db.select({ id: rows.id }).from(rows).where(inArray(rows.id, [...new Set(ids)])).orderBy(rows.id).for('update', { skipLocked: true })
+  return locked.map((row: { id: number | string }) => row.id)
+}
+
+/**
+ * Sets one field of many rows, each to its own value, in one statement: bookkeeping a sweep does for
+ * hundreds of documents (when each is next due), where Payload's update would validate and re-read each.
+ */
+export async function setFieldOfRows(req: PayloadRequest, slug: string, field: string, values: ReadonlyArray<{ id: number | string; value: null | string }>): Promise<void> {
+  if (values.length === 0) return
+  const { adapter, db } = await connection(req)
+  const rows = table(adapter, slug)
+  const column = rows[field] as { columnType: string; enum?: { enumName: string }; name: string }
+  const cast = column.enum ? sql.identifier(column.enum.enumName) : sql.raw(column.columnType === 'PgTimestampString' ? 'timestamptz' : 'text')
+  const list = sql.join(values.map(({ id, value }) => sql`(${id}, ${value}::${cast})`), sql`, `)
+  await db.execute(sql`update ${rows} set ${sql.identifier(column.name)} = v.value from (values ${list}) as v(id, value) where ${rows.id} = v.id::${sql.raw(typeof values[0].id === 'number' ? 'integer' : 'text')}`)
+}
+
+/**
+ * Marks every payable invoice (of one client, or all) for the next reminder sweep, in one statement:
+ * after the steps changed, each must be planned again, and there may be a hundred thousand.
+ */
+export async function wakeReminders(req: PayloadRequest, invoicesSlug: string, wake: string, clientId?: null | number | string): Promise<void> {
+  const { adapter, db } = await connection(req)
+  const invoices = table(adapter, invoicesSlug)
+  const payable = and(inArray(invoices.status, [...payableInvoiceStatuses]), gt(invoices.amountDue, 0), clientId === undefined || clientId === null ? undefined : eq(invoices.client, clientId))
+  await db.update(invoices).set({ nextReminderAt: wake }).where(payable)
 }
 
 /**

@@ -3,6 +3,8 @@ import type { GlobalConfig } from 'payload'
 import type { PluginContext } from '../utilities/context.js'
 
 import { moneyField } from '../fields/index.js'
+import { reminderStepsField } from '../fields/reminderSteps.js'
+import { replanAllReminders } from '../hooks/reminders.js'
 import { settingsSlug } from '../options.js'
 import { validateNumberPattern } from '../utilities/numberPattern.js'
 
@@ -12,7 +14,8 @@ const patternValidate = (value: null | string | undefined) => {
 }
 
 /** What staff tune without a deploy: branding, numbering, reminder steps, portal payment rules. */
-export function createSettingsGlobal({ access, options }: PluginContext): GlobalConfig {
+export function createSettingsGlobal(ctx: PluginContext): GlobalConfig {
+  const { access, options } = ctx
   const { branding } = options.portal
   return {
     slug: settingsSlug,
@@ -64,14 +67,19 @@ export function createSettingsGlobal({ access, options }: PluginContext): Global
         type: 'group',
         fields: [
           {
-            name: 'steps',
-            type: 'array',
-            admin: { description: 'Days relative to the due date: -3 is three days before, 7 a week after.' },
+            type: 'row',
             fields: [
-              { name: 'days', type: 'number', required: true },
-              { name: 'template', type: 'text', admin: { description: 'Template key; empty uses the default for the step.' } },
+              { name: 'enabled', type: 'checkbox', defaultValue: true, label: 'Send payment reminders' },
+              {
+                name: 'sendHour',
+                type: 'number',
+                admin: { description: `Local hour in each client's timezone; empty: ${options.reminders.sendHour}.` },
+                max: 23,
+                min: 0,
+              },
             ],
           },
+          reminderStepsField(`Empty: the plugin's steps (${options.reminders.steps.map(({ days }) => days).join(', ')} days from the due date).`),
         ],
       },
       {
@@ -83,5 +91,6 @@ export function createSettingsGlobal({ access, options }: PluginContext): Global
         ],
       },
     ],
+    hooks: { afterChange: [replanAllReminders(ctx)] },
   }
 }

@@ -4,6 +4,7 @@ import type { Portal } from '../portal/context.js'
 
 import { OVERDUE_TASK } from '../outbound/overdue.js'
 import { RECONCILE_TASK } from '../payments/reconcile.js'
+import { REMINDER_TASK } from '../reminders/sweep.js'
 import { JOBS_QUEUE } from './queue.js'
 
 const running = new WeakMap<object, ScheduledTask[]>()
@@ -18,6 +19,7 @@ export function startSchedules(portal: Portal): void {
   if (running.has(payload)) return
   const sweeps: Array<{ cron: false | string; name: string; task: string; wanted: boolean }> = [
     { cron: options.payments.reconcileCron, name: 'invoice-portal-reconcile-payments', task: RECONCILE_TASK, wanted: options.payments.providers.length > 0 },
+    { cron: options.reminders.cron, name: 'invoice-portal-reminders', task: REMINDER_TASK, wanted: true },
     { cron: options.erp.overdueCron, name: 'invoice-portal-overdue', task: OVERDUE_TASK, wanted: options.erp.outbound.some((endpoint) => endpoint.events.includes('invoice.overdue')) },
   ]
   const tasks = sweeps

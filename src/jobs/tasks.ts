@@ -10,6 +10,7 @@ import { RECEIPT_TASK } from '../payments/sync.js'
 import { INVOICE_ISSUED_TASK, sendInvoiceIssued } from '../notifications/invoiceIssued.js'
 import { DELIVER_TASK, deliverWebhook } from '../outbound/deliveries.js'
 import { OVERDUE_TASK, sweepOverdue } from '../outbound/overdue.js'
+import { REMINDER_TASK, sweepReminders } from '../reminders/sweep.js'
 
 type Handler = (portal: PluginContext & { payload: PayloadRequest['payload'] }, input: Record<string, string>) => Promise<Record<string, unknown>>
 
@@ -26,7 +27,7 @@ function task(ctx: PluginContext, slug: string, inputs: string[], handler: Handl
 
 /**
  * The jobs behind webhooks and e-mail: applying inbox events (providers and the ERP), e-mailing
- * receipts and new invoices, delivering events to the ERP, and the reconciliation and overdue sweeps.
+ * receipts and new invoices, delivering events to the ERP, and the reconciliation, overdue and reminder sweeps.
  */
 export const createInboxAndMailTasks = (ctx: PluginContext): TaskConfig[] => [
   // Providers retry for hours too; a few quick retries here cover a provider API that blinked.
@@ -34,6 +35,7 @@ export const createInboxAndMailTasks = (ctx: PluginContext): TaskConfig[] => [
   task(ctx, RECEIPT_TASK, ['payment'], async (portal, input) => ({ result: await sendPaymentReceipt(portal, input.payment) }), 5),
   task(ctx, RECONCILE_TASK, [], async (portal) => reconcilePayments(portal), 1),
   task(ctx, OVERDUE_TASK, [], async (portal) => sweepOverdue(portal), 1),
+  task(ctx, REMINDER_TASK, [], async (portal) => sweepReminders(portal), 1),
   task(ctx, INVOICE_ISSUED_TASK, ['invoice'], async (portal, input) => ({ result: await sendInvoiceIssued(portal, input.invoice) }), 5),
   task(ctx, DELIVER_TASK, ['delivery'], async (portal, input) => ({ result: await deliverWebhook(portal, input.delivery) }), {
     attempts: ctx.options.erp.outboundRetry.attempts,

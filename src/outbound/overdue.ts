@@ -1,3 +1,5 @@
+import type { PayloadRequest } from 'payload'
+
 import type { Portal } from '../portal/context.js'
 
 import { relationId } from '../access/index.js'
@@ -63,16 +65,22 @@ async function markOverdue(portal: Portal, invoiceId: number | string, now: Date
     const invoice = (await payload.findByID({ collection: options.slugs.invoices, depth: 0, id: invoiceId, overrideAccess: true, req })) as Invoice
     if (invoice.overdueAt || !payableInvoiceStatuses.includes(invoice.status as never)) return false
     await payload.update({ collection: options.slugs.invoices, data: { overdueAt: now.toISOString() }, depth: 0, id: invoiceId, overrideAccess: true, req })
-    await emitOutboundEvent(portal, req, 'invoice.overdue', async () => ({
-      amountDue: invoice.amountDue,
-      client: await reference(portal, req, 'clients', invoice.client),
-      currency: invoice.currency,
-      dueDate: invoice.dueDate.slice(0, 10),
-      externalId: invoice.externalId ?? null,
-      id: invoice.id,
-      number: invoice.number,
-      total: invoice.total,
-    }))
+    await emitInvoiceOverdue(portal, req, invoice)
     return true
   })
+}
+
+/** Sends `invoice.overdue` to the ERP's endpoints that want it: by the sweep once, by a reminder step that escalates. */
+export async function emitInvoiceOverdue(portal: Portal, req: PayloadRequest, invoice: Omit<Invoice, 'status'>, details: Record<string, unknown> = {}): Promise<void> {
+  await emitOutboundEvent(portal, req, 'invoice.overdue', async () => ({
+    amountDue: invoice.amountDue,
+    client: await reference(portal, req, 'clients', invoice.client),
+    currency: invoice.currency,
+    dueDate: invoice.dueDate.slice(0, 10),
+    externalId: invoice.externalId ?? null,
+    id: invoice.id,
+    number: invoice.number,
+    total: invoice.total,
+    ...details,
+  }))
 }

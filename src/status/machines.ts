@@ -113,6 +113,10 @@ export function settlementStatus(balance: { amountDue: number; amountPaid: numbe
  * Overdue is derived, never stored: still payable and due before today in the client's timezone.
  * Dates are compared as calendar days (YYYY-MM-DD), so a due date of today is not overdue yet.
  */
+/** Whether an invoice is still chased for money: payable, with something due. */
+export const isRemindable = (invoice: { amountDue?: null | number; status: string }) =>
+  payableInvoiceStatuses.includes(invoice.status as InvoiceStatus) && (invoice.amountDue ?? 0) > 0
+
 export function isOverdue(
   invoice: { dueDate?: null | string; status: string },
   timezone = 'UTC',

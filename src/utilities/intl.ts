@@ -28,3 +28,35 @@ export function isTimezone(value: string): boolean {
     return false
   }
 }
+
+/** `day` (YYYY-MM-DD) plus `days` calendar days. */
+export function addDays(day: string, days: number): string {
+  const [year, month, date] = day.split('-').map(Number)
+  return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10)
+}
+
+/** Whole calendar days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
+}
+
+/** How far the wall clock in `timezone` is ahead of UTC at `instant`, in milliseconds. */
+function offsetAt(instant: number, timezone: string): number {
+  const parts = dateTimeFormat('en-US', { day: 'numeric', hour: 'numeric', hourCycle: 'h23', minute: 'numeric', month: 'numeric', second: 'numeric', timeZone: timezone, year: 'numeric' }).formatToParts(new Date(instant))
+  const part = (type: string) => Number(parts.find((entry) => entry.type === type)!.value)
+  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - (instant - (((instant % 1000) + 1000) % 1000))
+}
+
+/**
+ * The instant the clocks in `timezone` show `hour`:00 on `day`. On a day the clocks change, an hour
+ * that doesn't exist (skipped in spring) is read as the hour after the change; one that happens twice
+ * (autumn), as the first.
+ */
+export function zonedInstant(day: string, hour: number, timezone: string): Date {
+  const [year, month, date] = day.split('-').map(Number)
+  const wall = Date.UTC(year, month - 1, date, hour)
+  // The offsets a day either side: the clocks change at most once in between.
+  const candidates = [wall - offsetAt(wall - 86_400_000, timezone), wall - offsetAt(wall + 86_400_000, timezone)]
+  const valid = candidates.filter((instant) => offsetAt(instant, timezone) === wall - instant)
+  return new Date(valid.length > 0 ? Math.min(...valid) : Math.max(...candidates))
+}

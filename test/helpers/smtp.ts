@@ -2,7 +2,7 @@ import PostalMime from 'postal-mime'
 import { SMTPServer } from 'smtp-server'
 
 export type ReceivedAttachment = { content: Uint8Array; filename: null | string; mimeType: string }
-export type ReceivedMail = { attachments: ReceivedAttachment[]; html: string; subject: string; text: string; to: string[] }
+export type ReceivedMail = { attachments: ReceivedAttachment[]; headers: Record<string, string>; html: string; subject: string; text: string; to: string[] }
 
 /**
  * A real SMTP server in the test process: the app sends through nodemailer over TCP, and each message
@@ -29,6 +29,7 @@ export async function startSmtpSink() {
             filename: attachment.filename,
             mimeType: attachment.mimeType,
           })),
+          headers: Object.fromEntries(parsed.headers.map((header) => [header.key, header.value])),
           html: parsed.html ?? '',
           subject: parsed.subject ?? '',
           text: parsed.text ?? '',
