@@ -13,7 +13,7 @@ import { settingsSlug } from '../options.js'
 import { emitInvoiceOverdue } from '../outbound/overdue.js'
 import { isRemindable } from '../status/machines.js'
 import { type PlannedStep, decide, reminderPlan, type SkipReason } from './plan.js'
-import { sendReminder } from './message.js'
+import { brandName, sendReminder } from './message.js'
 
 export const REMINDER_TASK = 'invoicePortalReminderSweep'
 
@@ -75,6 +75,9 @@ export async function sweepReminders(portal: Portal, now: Date = new Date()): Pr
   const settings = await reminderSettings(portal)
   if (!settings.enabled) return result
   const seen = new Set<string>()
+  // One page's e-mails go out while the next page is decided: the two wait on different servers.
+  let delivering: Promise<void> = Promise.resolve()
+  const brand = await brandName(portal)
   for (;;) {
     const { docs } = await portal.payload.find({
       collection: portal.options.slugs.invoices,
@@ -88,11 +91,14 @@ export async function sweepReminders(portal: Portal, now: Date = new Date()): Pr
     })
     // Locked by another sweep, or left due by a failure: this run is done with them.
     const ids = docs.map((doc) => doc.id).filter((id) => !seen.has(String(id)))
-    if (ids.length === 0) return result
+    if (ids.length === 0) break
     for (const id of ids) seen.add(String(id))
     const claims = await inTransaction(portal.payload, (req) => decidePage(portal, req, ids, settings, now, result))
-    await deliver(portal, claims, result, now)
+    await delivering
+    delivering = deliver(portal, claims, result, now, brand)
   }
+  await delivering
+  return result
 }
 
 /** Decides a page of invoices under their locks: records skipped steps, claims steps to send, plans each invoice's next visit. */
@@ -176,14 +182,14 @@ export const recipientList = (recipients: Recipients) => [...recipients.contacts
  * not retried by the sweep (the client may have got it; a second copy is what people complain of);
  * staff see it on the invoice and can send one by hand.
  */
-async function deliver(portal: Portal, claims: Claim[], result: SweepResult, now: Date): Promise<void> {
+async function deliver(portal: Portal, claims: Claim[], result: SweepResult, now: Date, brand: string): Promise<void> {
   if (claims.length === 0) return
   const outcomes: Array<{ claim: Claim; error?: string }> = []
   let index = 0
   const worker = async () => {
     for (let claim = claims[index++]; claim; claim = claims[index++]) {
       try {
-        await sendReminder(portal, { client: claim.client, invoice: claim.invoice, recipients: claim.recipients, step: claim.step.step }, now)
+        await sendReminder(portal, { client: claim.client, invoice: claim.invoice, recipients: claim.recipients, step: claim.step.step }, now, brand)
         outcomes.push({ claim })
       } catch (error) {
         outcomes.push({ claim, error: String((error as Error).message ?? error).slice(0, 500) })

@@ -53,10 +53,23 @@ function offsetAt(instant: number, timezone: string): number {
  * (autumn), as the first.
  */
 export function zonedInstant(day: string, hour: number, timezone: string): Date {
+  const key = `${day}|${hour}|${timezone}`
+  let instant = instants.get(key)
+  if (instant === undefined) {
+    // A sweep places thousands of steps on a few hundred days: each is worked out once.
+    if (instants.size > 50_000) instants.clear()
+    instant = zonedInstantOnce(day, hour, timezone)
+    instants.set(key, instant)
+  }
+  return new Date(instant)
+}
+const instants = new Map<string, number>()
+
+function zonedInstantOnce(day: string, hour: number, timezone: string): number {
   const [year, month, date] = day.split('-').map(Number)
   const wall = Date.UTC(year, month - 1, date, hour)
   // The offsets a day either side: the clocks change at most once in between.
   const candidates = [wall - offsetAt(wall - 86_400_000, timezone), wall - offsetAt(wall + 86_400_000, timezone)]
   const valid = candidates.filter((instant) => offsetAt(instant, timezone) === wall - instant)
-  return new Date(valid.length > 0 ? Math.min(...valid) : Math.max(...candidates))
+  return valid.length > 0 ? Math.min(...valid) : Math.max(...candidates)
 }
