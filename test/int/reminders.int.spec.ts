@@ -18,7 +18,11 @@ let databaseUri: string
 
 beforeAll(async () => {
   smtp = await startSmtpSink()
-  app = await startTestApp({ smtpUrl: smtp.url })
+  app = await startTestApp({
+    // An ERP endpoint that wants invoice.overdue (nothing listens: the delivery log is what is checked).
+    plugin: { erp: { outbound: [{ events: ['invoice.overdue'], secret: 'reminder-test-secret-000', url: 'http://127.0.0.1:9/erp-hook' }] } },
+    smtpUrl: smtp.url,
+  })
   payload = app.payload
   databaseUri = (payload.db as unknown as { poolOptions: { connectionString: string } }).poolOptions.connectionString
 })
@@ -223,6 +227,41 @@ describe('reminders in the admin, and unsubscribing', () => {
     await sweepReminders(await portal(), new Date('2027-05-11T09:00:00.000Z'))
     expect((await smtp.waitFor('stays@leave.test')).subject).toContain('R-LEAVE')
     expect(smtp.messages.filter((message) => message.to.includes('billing@leave.test'))).toEqual([])
+  })
+})
+
+describe('steps from the settings, escalations and pauses', () => {
+  it('the settings’ own step, run as the queued sweep job, attaches the PDF, copies the collector and tells the ERP; a paused client gets nothing', async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 24 * HOUR).toISOString().slice(0, 10)
+    const chased = await clientWithContact('Escalate BV', 'UTC', 'billing@escalate.test')
+    const paused = await clientWithContact('Paused BV', 'UTC', 'billing@paused.test', { paused: true })
+    const late = await invoice(chased, 'R-ESC', day(-3), day(-30))
+    const quiet = await invoice(paused, 'R-PAUSED', day(-3), day(-30))
+    // New steps in the settings: every payable invoice is planned again by the next sweep.
+    await payload.updateGlobal({
+      data: { reminders: { steps: [{ attachPdf: true, body: 'Hello {contact}, {number} is {daysOverdue} days late: {link}', copyTo: 'collector@escalate.test', days: 2, overdueEvent: true, subject: 'Still open: {number} ({amountDue})' }] } },
+      slug: 'invoice-portal-settings',
+    })
+    try {
+      await payload.jobs.queue({ input: {}, queue: 'invoice-portal', task: 'invoicePortalReminderSweep' as never })
+      await payload.jobs.run({ queue: 'invoice-portal' })
+
+      const mail = await smtp.waitFor('billing@escalate.test')
+      expect(mail.subject).toBe('Still open: R-ESC (€121.00)')
+      expect(mail.text).toContain(`Hello Escalate BV Billing, R-ESC is 3 days late: http`)
+      expect(mail.attachments.map((attachment) => attachment.filename)).toEqual(['R-ESC.pdf'])
+      const copy = await smtp.waitFor('collector@escalate.test')
+      expect(copy.subject).toBe('Still open: R-ESC (€121.00)')
+      expect(copy.text).not.toContain('No more payment reminders')
+      const deliveries = await payload.find({ collection: 'invoice-portal-webhook-deliveries', depth: 0, where: { type: { equals: 'invoice.overdue' } } })
+      expect(deliveries.docs.map((delivery) => (delivery.payload as { data: { number: string; reminderStep?: string } }).data).filter((data) => data.reminderStep)).toEqual([expect.objectContaining({ number: 'R-ESC', reminderStep: '+2' })])
+
+      expect(await recordsOf(late.id)).toEqual([{ reason: null, status: 'sent', step: '+2' }])
+      expect(await recordsOf(quiet.id)).toEqual([{ reason: 'paused', status: 'skipped', step: '+2' }])
+      expect(smtp.messages.filter((message) => message.to.includes('billing@paused.test'))).toEqual([])
+    } finally {
+      await payload.updateGlobal({ data: { reminders: { steps: [] } }, slug: 'invoice-portal-settings' })
+    }
   })
 })
 
