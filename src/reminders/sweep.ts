@@ -124,6 +124,12 @@ async function decidePage(portal: Portal, req: PayloadRequest, ids: Array<number
   ]
   const clients = await payload.find({ ...common, collection: options.slugs.clients, select: { reminders: true, timezone: true }, where: { id: { in: [...recipients.keys()] } } })
   const clientOf = new Map(clients.docs.map((client) => [String(client.id), { ...recipients.get(String(client.id))?.client, ...client } as ReminderClient]))
+  // Each invoice's recorded steps, grouped once rather than searched for every invoice of the page.
+  const pastOf = new Map<string, typeof history.docs>()
+  for (const record of history.docs) {
+    const key = String(relationId(record.invoice))
+    pastOf.set(key, [...(pastOf.get(key) ?? []), record])
+  }
   const paying = new Set(inProgress.docs.flatMap((payment) => ((payment.allocations as Array<{ invoice: unknown }>) ?? []).map((allocation) => String(relationId(allocation.invoice)))))
 
   const records: Array<Record<string, unknown>> = []
@@ -136,7 +142,7 @@ async function decidePage(portal: Portal, req: PayloadRequest, ids: Array<number
       continue
     }
     const client = clientOf.get(String(relationId(invoice.client)))
-    const past = history.docs.filter((record) => String(relationId(record.invoice)) === String(invoice.id))
+    const past = pastOf.get(String(invoice.id)) ?? []
     const lastReminder = past.map((record) => record.sentAt as null | string).filter(Boolean).sort().at(-1)
     const lastContact = [invoice.sentAt, lastReminder].filter((value): value is string => Boolean(value)).sort().at(-1)
     const decision = decide(planOf(invoice, client, settings), {
