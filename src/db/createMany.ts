@@ -2,12 +2,13 @@ import type { FlattenedField, JsonObject, PayloadRequest, SanitizedCollectionCon
 
 import { beforeChangeTraverseFields, beforeValidateTraverseFields, ValidationError } from 'payload'
 
-import { connection, type DrizzleAdapter, snakeCase, table, tableNameOf } from './postgres.js'
+import { connection, type DrizzleAdapter, insertRows, snakeCase, table, tableNameOf } from './postgres.js'
+import { validateNewDocument } from './validateFields.js'
 
 type Doc = JsonObject & { id: number | string }
 
-/** Field types stored in a column of their document's own row (one value, no table of their own). */
-const columnTypes = new Set(['checkbox', 'code', 'date', 'email', 'json', 'number', 'point', 'radio', 'relationship', 'select', 'text', 'textarea', 'upload'])
+/** Field types stored in a column of their document's own row (one value, no table of their own). A point is left out: it is PostGIS geometry, which `insertRows` can't carry. */
+const columnTypes = new Set(['checkbox', 'code', 'date', 'email', 'json', 'number', 'radio', 'relationship', 'select', 'text', 'textarea', 'upload'])
 /** Field types that store nothing. */
 const dataless = new Set(['join', 'ui'])
 
@@ -75,21 +76,18 @@ export async function createMany(req: PayloadRequest, slug: string, documents: J
   const arrays = collection.flattenedFields.filter((field) => field.type === 'array')
   const rowOf = (data: JsonObject, fields: FlattenedField[]) =>
     Object.fromEntries(fields.filter((field) => storedInRow(field) && data[field.name] !== undefined).map((field) => [field.name, data[field.name]]))
-  const rows = await db
-    .insert(main)
-    .values(prepared.map((data) => ({ ...rowOf(data, collection.flattenedFields), createdAt: data.createdAt ?? now, updatedAt: data.updatedAt ?? now })))
-    .returning({ id: main.id })
+  const ids = await insertRows(db, main, prepared.map((data) => ({ ...rowOf(data, collection.flattenedFields), createdAt: data.createdAt ?? now, updatedAt: data.updatedAt ?? now })))
   // As Payload reads a document back: a field never given is null, an array never given empty.
   const unset = Object.fromEntries(collection.flattenedFields.flatMap((field): Array<[string, unknown]> => (field.type === 'array' ? [[field.name, []]] : storedInRow(field) ? [[field.name, null]] : [])))
   const given = (data: JsonObject) => Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined))
-  const stored: Doc[] = prepared.map((data, index) => ({ ...unset, ...given(data), createdAt: data.createdAt ?? now, id: rows[index].id, updatedAt: data.updatedAt ?? now }))
+  const stored: Doc[] = prepared.map((data, index) => ({ ...unset, ...given(data), createdAt: data.createdAt ?? now, id: ids[index], updatedAt: data.updatedAt ?? now }))
 
   for (const field of arrays) {
     if (field.type !== 'array') continue
     const items = stored.flatMap((doc) =>
       ((doc[field.name] as JsonObject[] | null | undefined) ?? []).map((item, index) => ({ ...rowOf(item, field.flattenedFields), _order: index + 1, _parentID: doc.id, id: item.id })),
     )
-    if (items.length > 0) await db.insert(adapter.tables[`${tableNameOf(adapter, slug)}_${snakeCase(field.name)}`]).values(items)
+    if (items.length > 0) await insertRows(db, adapter.tables[`${tableNameOf(adapter, slug)}_${snakeCase(field.name)}`], items)
   }
 
   for (const [index, doc] of stored.entries()) {
@@ -101,7 +99,7 @@ export async function createMany(req: PayloadRequest, slug: string, documents: J
   return stored
 }
 
-/** The document as `payload.create` would store it: its collection's hooks, defaults and rules applied. */
+/** The document as `payload.create` would store it: its collection's hooks, defaults and rules applied (validation: `validateNewDocument`). */
 async function prepare(req: PayloadRequest, collection: SanitizedCollectionConfig, input: JsonObject): Promise<JsonObject> {
   const common = { collection, context: req.context, global: null, operation: 'create' as const, overrideAccess: true, parentIndexPath: '', parentIsLocalized: false, parentPath: '', parentSchemaPath: '', req }
   let data = input
@@ -121,7 +119,9 @@ async function prepare(req: PayloadRequest, collection: SanitizedCollectionConfi
     siblingData: data,
     siblingDoc: {},
     siblingDocWithLocales: {},
+    skipValidation: true,
   })
+  errors.push(...(await validateNewDocument(req, collection, data)))
   if (errors.length > 0) throw new ValidationError({ collection: collection.slug, errors, req }, req.t)
   return data
 }

@@ -46,6 +46,37 @@ export function table(adapter: DrizzleAdapter, slug: string): any {
 }
 
 /**
+ * Inserts many rows into a table in one statement with one parameter: the rows as a JSON array that
+ * PostgreSQL turns into records of the table's own type. Drizzle's multi-row VALUES binds every value
+ * as its own parameter, and building that statement costs the app more than writing the rows costs
+ * the database. Rows are keyed by the table's column keys; each distinct set of keys is one statement,
+ * so a column a row leaves out gets its default, as in VALUES. Returns each row's id, in row order.
+ */
+export async function insertRows(db: { execute: (query: unknown) => Promise<{ rows: unknown[] }> }, into: DrizzleTable, rows: ReadonlyArray<Record<string, unknown>>): Promise<Array<number | string>> {
+  const ids: Array<number | string> = new Array(rows.length)
+  const groups = new Map<string, number[]>()
+  rows.forEach((row, index) => {
+    const keys = Object.keys(row).sort().join(',')
+    const group = groups.get(keys)
+    if (group) group.push(index)
+    else groups.set(keys, [index])
+  })
+  for (const [keys, indexes] of groups) {
+    const columns = keys.split(',').map((key) => {
+      const column = into[key] as { name: string } | undefined
+      if (!column) throw new Error(`payload-invoice-portal: no column "${key}" to insert into`)
+      return { key, name: column.name }
+    })
+    const json = JSON.stringify(indexes.map((index) => Object.fromEntries(columns.map(({ key, name }) => [name, rows[index][key] ?? null]))))
+    const list = sql.join(columns.map(({ name }) => sql.identifier(name)), sql`, `)
+    // RETURNING gives the rows in the order the SELECT produced them: the array's order.
+    const result = await db.execute(sql`insert into ${into} (${list}) select ${list} from jsonb_populate_recordset(null::${into}, ${json}::jsonb) returning ${sql.identifier((into.id as { name: string }).name)} as id`)
+    ;(result.rows as Array<{ id: number | string }>).forEach((row, position) => (ids[indexes[position]] = row.id))
+  }
+  return ids
+}
+
+/**
  * Increments the counter `key` and returns its new value. The row stays locked until the request's
  * transaction ends, so two documents can never get the same number, and a rolled-back document
  * gives its number back (no gaps, as invoice numbering law in most of the EU expects).

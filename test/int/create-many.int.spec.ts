@@ -3,7 +3,10 @@ import type { Payload } from 'payload'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { validations } from 'payload/shared'
+
 import { createMany } from '../../src/db/createMany.js'
+import { validatorOf } from '../../src/db/validateFields.js'
 import { inTransaction } from '../../src/db/transaction.js'
 import { startTestApp, type TestApp } from '../helpers/payload.js'
 
@@ -84,6 +87,38 @@ describe('createMany', () => {
     await expect(inTransaction(payload, (req) => createMany(req, 'invoices', [invoice('NO-CLIENT', { client: undefined })]))).rejects.toThrow(/client/i)
     const after = (await sql.query('SELECT (SELECT count(*) FROM invoices) AS invoices, (SELECT count(*) FROM portal_events) AS audit, (SELECT max(value) FROM invoice_portal_sequences) AS counter')).rows[0]
     expect(after).toEqual(before)
+  })
+
+  it('names the same fields with the same messages as payload.create when fields are invalid', async () => {
+    const broken = invoice('BROKEN', {
+      lineItems: [
+        { description: '', quantity: '1', taxRate: '21', unitAmount: 100 },
+        { description: 'Fine', quantity: '1', taxRate: '21', unitAmount: 100 },
+        { description: '', quantity: '1', taxRate: '9', unitAmount: 100 },
+      ],
+    })
+    const errorsOf = async (work: () => Promise<unknown>) => {
+      try {
+        await work()
+      } catch (error) {
+        return (error as { data?: { errors?: unknown[] } }).data?.errors
+      }
+      throw new Error('expected a ValidationError')
+    }
+    const single = await errorsOf(() => payload.create({ collection: 'invoices', data: broken as never }))
+    const bulk = await errorsOf(() => inTransaction(payload, (req) => createMany(req, 'invoices', [broken])))
+    expect(single).toEqual([
+      { label: 'Line Items 1 > Description', message: 'This field is required.', path: 'lineItems.0.description' },
+      { label: 'Line Items 3 > Description', message: 'This field is required.', path: 'lineItems.2.description' },
+    ])
+    expect(bulk).toEqual(single)
+  })
+
+  it("calls a field type's default validator itself, and a field's own validator as given", () => {
+    const field = (name: string) => payload.collections.invoices.config.flattenedFields.find((candidate) => 'name' in candidate && candidate.name === name) as Parameters<typeof validatorOf>[0]
+    expect(validatorOf(field('notes'))).toBe(validations.textarea)
+    expect(validatorOf(field('status'))).toBe(validations.select)
+    expect(validatorOf(field('subtotal'))).toBe(field('subtotal').validate)
   })
 
   it('writes a collection it cannot store itself with payload.create, document by document', async () => {
