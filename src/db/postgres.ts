@@ -77,19 +77,38 @@ export async function insertRows(db: { execute: (query: unknown) => Promise<{ ro
 }
 
 /**
- * Increments the counter `key` and returns its new value. The row stays locked until the request's
- * transaction ends, so two documents can never get the same number, and a rolled-back document
- * gives its number back (no gaps, as invoice numbering law in most of the EU expects).
+ * Moves each counter on by its count, in one statement, and returns each one's new value: the last of
+ * the values taken. The rows stay locked until the request's transaction ends, so two documents can
+ * never get the same number, and a rolled-back document gives its number back (no gaps, as invoice
+ * numbering law in most of the EU expects).
  */
-export async function nextCounterValue(req: PayloadRequest, sequencesSlug: string, key: string): Promise<number> {
+export async function advanceCounters(req: PayloadRequest, sequencesSlug: string, counts: ReadonlyMap<string, number>): Promise<Map<string, number>> {
   const { adapter, db } = await connection(req)
   const sequences = table(adapter, sequencesSlug)
-  const rows = await db
-    .insert(sequences)
-    .values({ key, value: 1 })
-    .onConflictDoUpdate({ set: { updatedAt: sql`now()`, value: sql`${sequences.value} + 1` }, target: sequences.key })
-    .returning({ value: sequences.value })
-  return Number(rows[0].value)
+  const column = (key: string) => sql.identifier(sequences[key].name)
+  // Sorted, so two transactions advancing overlapping counters lock them in one order (no deadlock).
+  const entries = [...counts].sort(([a], [b]) => a.localeCompare(b))
+  const values = sql.join(entries.map(([key, count]) => sql`(${key}, ${count}::numeric)`), sql`, `)
+  const result = await db.execute(sql`
+    insert into ${sequences} (${column('key')}, ${column('value')}) values ${values}
+    on conflict (${column('key')}) do update set ${column('value')} = ${sequences.value} + excluded.${column('value')}, ${column('updatedAt')} = now()
+    returning ${column('key')} as key, ${column('value')} as value`)
+  return new Map((result.rows as Array<{ key: string; value: number | string }>).map((row) => [row.key, Number(row.value)]))
+}
+
+/** Increments the counter `key` and returns its new value (see `advanceCounters`). */
+export async function nextCounterValue(req: PayloadRequest, sequencesSlug: string, key: string): Promise<number> {
+  return (await advanceCounters(req, sequencesSlug, new Map([[key, 1]]))).get(key)!
+}
+
+/**
+ * Takes the last `count` values of counter `key` back. Only for values this transaction took last
+ * and did not use: the counter's row is still locked by it, so nobody took one after them.
+ */
+export async function giveBackCounterValues(req: PayloadRequest, sequencesSlug: string, key: string, count: number): Promise<void> {
+  const { adapter, db } = await connection(req)
+  const sequences = table(adapter, sequencesSlug)
+  await db.execute(sql`update ${sequences} set ${sql.identifier(sequences.value.name)} = ${sequences.value} - ${count} where ${sequences.key} = ${key}`)
 }
 
 /**

@@ -6,6 +6,7 @@ import { createMany } from '../db/createMany.js'
 import { lockNames, markInboxEvents } from '../db/postgres.js'
 import { inTransaction } from '../db/transaction.js'
 import { withAuditBuffered } from '../hooks/audit.js'
+import { reserveDocumentNumbers } from '../hooks/numbering.js'
 import { runSoon } from '../jobs/queue.js'
 import { queueInvoicesIssued } from '../notifications/invoiceIssued.js'
 import { processWebhookEvent } from '../payments/inbox.js'
@@ -105,7 +106,11 @@ async function createPushedInvoices(portal: Portal, req: PayloadRequest, events:
     else (clientIdOf.has(clientOf(event)) ? fresh : deferred).push(event)
   }
   const documents = fresh.map((event) => pushedInvoice(event.data, clientIdOf.get(clientOf(event))!, invoiceStatusFor(undefined, event.data.status as string)))
+  // Open invoices are numbered as they are created: their numbers are taken in one statement.
+  const issued = documents.filter((invoice) => invoice.status !== 'draft' && !invoice.number)
+  const giveBackUnused = await reserveDocumentNumbers(portal, req, 'invoice', issued.map((invoice) => new Date((invoice.issueDate as string | undefined) ?? Date.now())))
   const created = await withAuditBuffered(portal, req, () => createMany(req, options.slugs.invoices, documents))
+  await giveBackUnused()
   await queueInvoicesIssued(portal, req, created.filter((invoice, index) => announces(null, fresh[index].data.status, invoice)))
   await markInboxEvents(req, options.slugs.webhookEvents, [...done, ...fresh].map((event) => event.id), { lastError: null, status: 'processed' })
   return deferred

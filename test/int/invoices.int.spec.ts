@@ -2,6 +2,9 @@ import type { Payload } from 'payload'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { inTransaction } from '../../src/db/transaction.js'
+import { nextDocumentNumber, reserveDocumentNumbers } from '../../src/hooks/numbering.js'
+import { loadPortal } from '../../src/portal/context.js'
 import { expectFieldError, expectLocalFieldError } from '../helpers/errors.js'
 import { line, openInvoice } from '../helpers/fixtures.js'
 import { httpClient } from '../helpers/http.js'
@@ -233,6 +236,22 @@ describe('numbering', () => {
     expect(bad.status).toBe(400)
     const next = await openInvoice(payload, clientId, { dueDate: '2050-02-01', issueDate: '2050-01-05' })
     expect([first.number, next.number]).toEqual(['INV-2050-00001', 'INV-2050-00002'])
+  })
+
+  it('numbers reserved for a batch are handed out in order, and those no invoice took are given back', async () => {
+    const portal = await loadPortal(app.config)
+    const dates = ['2060-01-05', '2060-02-05', '2061-01-05'].map((day) => new Date(`${day}T12:00:00Z`))
+    const numbers = await inTransaction(payload, async (req) => {
+      const giveBack = await reserveDocumentNumbers(portal, req, 'invoice', dates)
+      // Two of the three reserved numbers are used; the 2060 counter took two, the 2061 one took one.
+      const taken = [await nextDocumentNumber(portal, req, 'invoice', dates[0]), await nextDocumentNumber(portal, req, 'invoice', dates[1])]
+      await giveBack()
+      return taken
+    })
+    expect(numbers).toEqual(['INV-2060-00001', 'INV-2060-00002'])
+    // Beyond the reservation, and after the unused 2061 value went back, numbering goes on without a gap.
+    const next = await Promise.all([openInvoice(payload, clientId, { dueDate: '2060-03-01', issueDate: '2060-02-10' }), openInvoice(payload, clientId, { dueDate: '2061-03-01', issueDate: '2061-02-10' })])
+    expect(next.map((invoice) => invoice.number)).toEqual(['INV-2060-00003', 'INV-2061-00001'])
   })
 })
 
