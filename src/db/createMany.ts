@@ -9,6 +9,8 @@ type Doc = JsonObject & { id: number | string }
 
 /** Field types stored in a column of their document's own row (one value, no table of their own). A point is left out: it is PostGIS geometry, which `insertRows` can't carry. */
 const columnTypes = new Set(['checkbox', 'code', 'date', 'email', 'json', 'number', 'radio', 'relationship', 'select', 'text', 'textarea', 'upload'])
+/** How long preparing documents may hold the event loop before letting other work in. */
+const YIELD_AFTER_MS = 5
 /** Field types that store nothing. */
 const dataless = new Set(['join', 'ui'])
 
@@ -69,7 +71,16 @@ export async function createMany(req: PayloadRequest, slug: string, documents: J
   if (documents.length === 0) return []
 
   const prepared: JsonObject[] = []
-  for (const document of documents) prepared.push(await prepare(req, collection, structuredClone(document)))
+  let since = performance.now()
+  for (const document of documents) {
+    prepared.push(await prepare(req, collection, structuredClone(document)))
+    // Preparing needs no I/O, so a batch would hold the event loop until it is done: requests
+    // arriving meanwhile (the pushes of the next batch) are let in every few milliseconds.
+    if (performance.now() - since > YIELD_AFTER_MS) {
+      await new Promise((resolve) => setImmediate(resolve))
+      since = performance.now()
+    }
+  }
 
   const now = new Date().toISOString()
   const main = table(adapter, slug)

@@ -177,37 +177,60 @@ export async function consumeToken(runner: Runner, tokensSlug: string, tokenHash
   return rows[0]?.contact ?? null
 }
 
+export type InboxEvent = {
+  eventId: string
+  /** JSON text (a verified raw body) or a value to serialise. */
+  payload: unknown
+  provider: string
+  type: string
+}
+
 /**
- * Stores a webhook event in the inbox and queues the Payload job that processes it, in one statement:
- * both rows or neither, and nothing at all when the event id is already stored (a repeated delivery).
- * Payload's `jobs.queue` inside a transaction takes five round trips; an inbox that must take hundreds
- * of deliveries a second cannot afford them. The job row uses Payload's own table and column names.
+ * Stores webhook events in the inbox and queues, for each, the Payload job that processes it, in one
+ * statement: both rows or neither, and nothing at all for an event id already stored (a repeated
+ * delivery). Answers per event, in order: its inbox row and job, or null when it was stored already
+ * (also when the same event comes twice in `events`: the first is stored). Payload's `jobs.queue`
+ * inside a transaction takes five round trips; an inbox that must take hundreds of deliveries a
+ * second cannot afford them. The job rows use Payload's own table and column names.
  */
-export async function storeEventAndQueueJob(
-  req: Runner,
+export async function storeEventsAndQueueJobs(
+  runner: Runner,
   inboxSlug: string,
-  /** `payload` is JSON text (a verified raw body) or a value to serialise. */
-  event: { eventId: string; payload: unknown; provider: string; type: string },
+  events: readonly InboxEvent[],
   job: { inputKey: string; queue: string; task: string },
-): Promise<{ event: number | string; job: number | string } | null> {
-  const { adapter, db } = await connection(req)
+): Promise<Array<{ event: number | string; job: number | string } | null>> {
+  if (events.length === 0) return []
+  const { adapter, db } = await connection(runner)
   const inbox = table(adapter, inboxSlug)
   const jobs = table(adapter, 'payload-jobs')
-  const column = (owner: DrizzleTable, key: string) => sql.identifier((owner[key] as { name: string }).name)
+  const name = (owner: DrizzleTable, key: string) => (owner[key] as { name: string }).name
+  const column = (owner: DrizzleTable, key: string) => sql.identifier(name(owner, key))
   const taskType = sql.identifier((jobs.taskSlug as { enum: { enumName: string } }).enum.enumName)
+  // One JSON parameter for all: a raw body is JSON text already and goes in as it came.
+  const rows = events.map(
+    (event) =>
+      `{${JSON.stringify(name(inbox, 'provider'))}:${JSON.stringify(event.provider)},${JSON.stringify(name(inbox, 'eventId'))}:${JSON.stringify(event.eventId)},` +
+      `${JSON.stringify(name(inbox, 'type'))}:${JSON.stringify(event.type)},${JSON.stringify(name(inbox, 'payload'))}:${typeof event.payload === 'string' ? event.payload : JSON.stringify(event.payload)}}`,
+  )
   const result = await db.execute(sql`
     with stored as (
       insert into ${inbox} (${column(inbox, 'provider')}, ${column(inbox, 'eventId')}, ${column(inbox, 'type')}, ${column(inbox, 'payload')})
-      values (${event.provider}, ${event.eventId}, ${event.type}, ${typeof event.payload === 'string' ? event.payload : JSON.stringify(event.payload)}::jsonb)
+      select ${column(inbox, 'provider')}, ${column(inbox, 'eventId')}, ${column(inbox, 'type')}, ${column(inbox, 'payload')} from jsonb_populate_recordset(null::${inbox}, ${`[${rows.join(',')}]`}::jsonb)
       on conflict (${column(inbox, 'provider')}, ${column(inbox, 'eventId')}) do nothing
-      returning ${column(inbox, 'id')} as id
+      returning ${column(inbox, 'id')} as id, ${column(inbox, 'provider')}::text as provider, ${column(inbox, 'eventId')} as event_id
+    ), queued as (
+      insert into ${jobs} (${column(jobs, 'input')}, ${column(jobs, 'taskSlug')}, ${column(jobs, 'queue')})
+      select jsonb_build_object(${job.inputKey}::text, stored.id::text), ${job.task}::text::${taskType}, ${job.queue} from stored
+      returning ${column(jobs, 'id')} as job, ${column(jobs, 'input')} ->> ${job.inputKey}::text as event
     )
-    insert into ${jobs} (${column(jobs, 'input')}, ${column(jobs, 'taskSlug')}, ${column(jobs, 'queue')})
-    select jsonb_build_object(${job.inputKey}::text, stored.id::text), ${job.task}::text::${taskType}, ${job.queue} from stored
-    returning ${column(jobs, 'id')} as job, ${column(jobs, 'input')} ->> ${job.inputKey}::text as event`)
-  const row = (result.rows as Array<{ event: string; job: number | string }>)[0]
-  if (!row) return null
-  return { event: req.payload.db.defaultIDType === 'number' ? Number(row.event) : row.event, job: row.job }
+    select stored.provider, stored.event_id, stored.id as event, queued.job from stored join queued on queued.event = stored.id::text`)
+  const stored = new Map((result.rows as Array<{ event: number | string; event_id: string; job: number | string; provider: string }>).map((row) => [`${row.provider} ${row.event_id}`, row]))
+  return events.map((event) => {
+    const key = `${event.provider} ${event.eventId}`
+    const row = stored.get(key)
+    stored.delete(key)
+    return row ? { event: runner.payload.db.defaultIDType === 'number' ? Number(row.event) : row.event, job: row.job } : null
+  })
 }
 
 /**

@@ -1,9 +1,9 @@
-import type { PayloadRequest, Where } from 'payload'
+import type { Payload, PayloadRequest, Where } from 'payload'
 
 import type { Portal } from '../portal/context.js'
 import type { WebhookSource } from './types.js'
 
-import { markInboxEvents, storeEventAndQueueJob } from '../db/postgres.js'
+import { type InboxEvent, markInboxEvents, storeEventsAndQueueJobs } from '../db/postgres.js'
 import { applyErpEvent, ERP_SOURCE, type ErpResult } from '../erp/apply.js'
 import { applyErpEventSoon } from '../erp/batch.js'
 import { JOBS_QUEUE, runSoon } from '../jobs/queue.js'
@@ -14,24 +14,52 @@ export const WEBHOOK_TASK = 'invoicePortalWebhookEvent'
 
 export type StoredWebhook = { duplicate: true } | { duplicate: false; event: number | string; job: number | string }
 
+type Storing = { event: InboxEvent; reject: (error: unknown) => void; resolve: (stored: StoredWebhook) => void }
+const storing = new WeakMap<Payload, { busy: boolean; queue: Storing[] }>()
+/** Deliveries written by one statement at most. */
+const MAX_STORED_TOGETHER = 500
+
 /**
  * Stores a verified provider event in the inbox and queues its processing, atomically: the event is
  * never stored without its job, nor queued twice. A repeated delivery finds its event id taken and
- * changes nothing.
+ * changes nothing. Outside a transaction, deliveries that arrive while one is being written are
+ * written together next, in one statement and one commit: a lone delivery goes at once, and under a
+ * burst each waits for at most one write before its own, while the database commits once per group
+ * instead of once per delivery.
  */
 export async function storeWebhookEvent(
   portal: Portal,
-  req: PayloadRequest,
+  req: Pick<PayloadRequest, 'payload'> & Partial<Pick<PayloadRequest, 'transactionID'>>,
   event: { eventId: string; payload: unknown; provider: WebhookSource['name']; type: string },
 ): Promise<StoredWebhook> {
-  const stored = await storeEventAndQueueJob(
-    req,
-    portal.options.slugs.webhookEvents,
-    { ...event, type: event.type.slice(0, 200) },
-    { inputKey: 'event', queue: JOBS_QUEUE, task: WEBHOOK_TASK },
-  )
-  return stored ? { duplicate: false, ...stored } : { duplicate: true }
+  const inboxEvent = { ...event, type: event.type.slice(0, 200) }
+  if (req.transactionID) return answerOf((await storeEvents(portal, req, [inboxEvent]))[0])
+  const group = storing.get(portal.payload) ?? { busy: false, queue: [] }
+  storing.set(portal.payload, group)
+  const stored = new Promise<StoredWebhook>((resolve, reject) => group.queue.push({ event: inboxEvent, reject, resolve }))
+  if (!group.busy) {
+    group.busy = true
+    void (async () => {
+      while (group.queue.length > 0) {
+        const batch = group.queue.splice(0, MAX_STORED_TOGETHER)
+        try {
+          const results = await storeEvents(portal, portal, batch.map((entry) => entry.event))
+          batch.forEach((entry, index) => entry.resolve(answerOf(results[index])))
+        } catch {
+          // One delivery the database refuses (say, a \u0000 that jsonb can't hold) fails alone.
+          for (const entry of batch) await storeEvents(portal, portal, [entry.event]).then((results) => entry.resolve(answerOf(results[0])), entry.reject)
+        }
+      }
+      group.busy = false
+    })()
+  }
+  return stored
 }
+
+const storeEvents = (portal: Portal, runner: Pick<PayloadRequest, 'payload'> & Partial<Pick<PayloadRequest, 'transactionID'>>, events: InboxEvent[]) =>
+  storeEventsAndQueueJobs(runner, portal.options.slugs.webhookEvents, events, { inputKey: 'event', queue: JOBS_QUEUE, task: WEBHOOK_TASK })
+
+const answerOf = (stored: { event: number | string; job: number | string } | null): StoredWebhook => (stored ? { duplicate: false, ...stored } : { duplicate: true })
 
 /**
  * Starts processing a stored event once the answer is out; its queued job stays the fallback. ERP

@@ -94,6 +94,44 @@ describe('ERP webhook', () => {
     expect(await erpInvoiceOf('INV-ERP-10X')).toMatchObject({ status: 'open', total: 12100 })
   })
 
+  it('deliveries arriving together are stored by one statement, each answered for itself', async () => {
+    const portal = await loadPortal(app.config)
+    const pushes = Array.from({ length: 30 }, (_, index) => erpEvent('client.upserted', { externalId: `C-GROUP-${index}`, name: `Group ${index}`, version: 1 }))
+    const drizzle = (payload.db as unknown as { drizzle: { execute: (...args: unknown[]) => Promise<unknown> } }).drizzle
+    const execute = drizzle.execute
+    let statements = 0
+    drizzle.execute = (...args) => ((statements += 1), execute.apply(drizzle, args))
+    const deliver = (push: (typeof pushes)[number]) => storeWebhookEvent(portal, { payload } as never, { eventId: push.id, payload: JSON.stringify(push), provider: 'erp', type: push.type })
+    let answers: Awaited<ReturnType<typeof deliver>>[]
+    try {
+      answers = await Promise.all([...pushes.map(deliver), deliver(pushes[7])])
+      // The first goes at once; the others, and the repeat, wait for it and go together.
+      expect(statements).toBe(2)
+      expect(answers.slice(0, 30).every((answer) => answer.duplicate === false)).toBe(true)
+      expect(new Set(answers.slice(0, 30).map((answer) => !answer.duplicate && answer.event)).size).toBe(30)
+      expect(answers[30]).toEqual({ duplicate: true })
+    } finally {
+      drizzle.execute = execute
+    }
+    const { totalDocs } = await payload.count({ collection: 'webhook-events', where: { eventId: { in: pushes.map((push) => push.id) } } })
+    expect(totalDocs).toBe(30)
+    await applyErpEvents(portal, answers.flatMap((answer) => (answer.duplicate ? [] : [answer.event])))
+    expect((await payload.count({ collection: 'clients', where: { externalId: { like: 'C-GROUP-' } } })).totalDocs).toBe(30)
+  })
+
+  it('a delivery the database refuses among others stored with it fails alone', async () => {
+    const portal = await loadPortal(app.config)
+    const pushes = Array.from({ length: 5 }, (_, index) => erpEvent('client.upserted', { externalId: `C-NUL-${index}`, name: `Nul ${index}`, version: 1 }))
+    const deliver = (id: string, body: string) => storeWebhookEvent(portal, { payload } as never, { eventId: id, payload: body, provider: 'erp', type: 'client.upserted' })
+    // jsonb holds no \u0000; JSON.parse took it.
+    const answers = await Promise.allSettled([deliver('evt_first', JSON.stringify(erpEvent('client.upserted', { externalId: 'C-NUL-FIRST', name: 'First', version: 1 }))), ...pushes.map((push) => deliver(push.id, JSON.stringify(push))), deliver('evt_nul', '{"name":"a\\u0000b"}')])
+    expect(answers.map((answer) => answer.status)).toEqual([...Array(6).fill('fulfilled'), 'rejected'])
+    const { totalDocs } = await payload.count({ collection: 'webhook-events', where: { eventId: { in: [...pushes.map((push) => push.id), 'evt_first', 'evt_nul'] } } })
+    expect(totalDocs).toBe(6)
+    await applyErpEvents(portal, answers.flatMap((answer) => (answer.status === 'fulfilled' && !answer.value.duplicate ? [answer.value.event] : [])))
+    expect((await payload.count({ collection: 'clients', where: { externalId: { like: 'C-NUL-' } } })).totalDocs).toBe(6)
+  })
+
   it('different events about one new invoice at once still make one invoice, at the newest version', async () => {
     const pushes = [3, 1, 2, 5, 4].map((version) => erpEvent('invoice.upserted', erpInvoice('INV-ERP-RACE', version, { notes: `v${version}` })))
     const answers = await Promise.all(pushes.map((push) => post(push)))
