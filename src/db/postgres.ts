@@ -67,7 +67,16 @@ export async function insertRows(db: { execute: (query: unknown) => Promise<{ ro
       if (!column) throw new Error(`payload-invoice-portal: no column "${key}" to insert into`)
       return { key, name: column.name }
     })
-    const json = JSON.stringify(indexes.map((index) => Object.fromEntries(columns.map(({ key, name }) => [name, rows[index][key] ?? null]))))
+    // Written out directly: an object per row, for JSON.stringify, costs more than the rest of the insert.
+    const prefixes = columns.map(({ name }, position) => `${position === 0 ? '{' : ','}${JSON.stringify(name)}:`)
+    let json = ''
+    for (const index of indexes) {
+      const row = rows[index]
+      json += json ? ',' : '['
+      for (let position = 0; position < columns.length; position += 1) json += prefixes[position] + (JSON.stringify(row[columns[position].key]) ?? 'null')
+      json += '}'
+    }
+    json += ']'
     const list = sql.join(columns.map(({ name }) => sql.identifier(name)), sql`, `)
     // RETURNING gives the rows in the order the SELECT produced them: the array's order.
     const result = await db.execute(sql`insert into ${into} (${list}) select ${list} from jsonb_populate_recordset(null::${into}, ${json}::jsonb) returning ${sql.identifier((into.id as { name: string }).name)} as id`)
