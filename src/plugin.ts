@@ -116,15 +116,17 @@ export const invoicePortalPlugin =
     // Everything above keeps the schema stable; what follows is behaviour that `disabled` switches off.
     if (options.disabled) return config
 
+    // Webhooks first: Payload compiles the path of each endpoint it tries, per request, in order, and
+    // they take hundreds of deliveries a second.
     config.endpoints = [
+      ...options.payments.providers.map((provider) => createWebhookEndpoint(ctx, provider)),
+      ...(options.erp.secrets.length > 0 ? [createWebhookEndpoint(ctx, erpWebhookSource(options.erp.secrets))] : []),
       ...(config.endpoints ?? []),
       createPdfEndpoint(ctx),
       createSendInvoiceEndpoint(ctx),
       ...createReminderEndpoints(ctx),
       ...createUnsubscribeEndpoints(ctx),
       createRetryDeliveryEndpoint(ctx),
-      ...options.payments.providers.map((provider) => createWebhookEndpoint(ctx, provider)),
-      ...(options.erp.secrets.length > 0 ? [createWebhookEndpoint(ctx, erpWebhookSource(options.erp.secrets))] : []),
     ]
     const hostOnInit = config.onInit
     config.onInit = async (payload) => {

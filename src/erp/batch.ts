@@ -11,7 +11,7 @@ import { runSoon } from '../jobs/queue.js'
 import { queueInvoicesIssued } from '../notifications/invoiceIssued.js'
 import { processWebhookEvent } from '../payments/inbox.js'
 import { announces, ERP_SOURCE, erpLockName, invoiceStatusFor, isNewer, pushedInvoice } from './apply.js'
-import { parseErpEvent } from './schema.js'
+import { type ErpEvent, parseErpEvent } from './schema.js'
 
 /** Stored pushes applied in one go at most: a burst is worked off in a few transactions, each short. */
 const MAX_BATCH = 200
@@ -20,23 +20,31 @@ type Id = number | string
 type Json = Record<string, unknown>
 type Stored = { data: Json; id: Id; type: string }
 
-const waiting = new WeakMap<Payload, { draining: boolean; ids: Id[] }>()
+type Waiting = { draining: boolean; ids: Id[]; verified: Map<Id, ErpEvent> }
+const waiting = new WeakMap<Payload, Waiting>()
 
 /**
  * Applies a stored ERP push as soon as the answer is out, together with the pushes that arrive
  * meanwhile: one worker drains them in batches, so under a burst each batch holds what came in while
  * the last one was written, and a quiet ERP's push is applied alone, at once. The event's queued job
- * stays the durable fallback (it finds the event processed).
+ * stays the durable fallback (it finds the event processed). `verified`: the event as the webhook
+ * read it, so that it is not read back from the inbox and checked again.
  */
-export function applyErpEventSoon(portal: Portal, eventId: Id): void {
-  const state = waiting.get(portal.payload) ?? { draining: false, ids: [] }
+export function applyErpEventSoon(portal: Portal, eventId: Id, verified?: ErpEvent): void {
+  const state: Waiting = waiting.get(portal.payload) ?? { draining: false, ids: [], verified: new Map() }
   waiting.set(portal.payload, state)
   state.ids.push(eventId)
+  if (verified) state.verified.set(eventId, verified)
   if (state.draining) return
   state.draining = true
   runSoon(portal.payload, async () => {
     try {
-      while (state.ids.length > 0) await applyErpEvents(portal, state.ids.splice(0, MAX_BATCH))
+      while (state.ids.length > 0) {
+        const ids = state.ids.splice(0, MAX_BATCH)
+        const known = new Map(ids.flatMap((id) => (state.verified.has(id) ? [[id, state.verified.get(id)!] as const] : [])))
+        for (const id of ids) state.verified.delete(id)
+        await applyErpEvents(portal, ids, known)
+      }
     } finally {
       state.draining = false
     }
@@ -48,23 +56,31 @@ export function applyErpEventSoon(portal: Portal, eventId: Id): void {
  * written together in one transaction (`createMany`: the collection's own rules, one statement per
  * table), with their audit entries and e-mails, and their events marked processed in it. Everything
  * else, and all of a batch that fails, is applied one event at a time (`processWebhookEvent`), which
- * records each failure on its event for the job to retry.
+ * records each failure on its event for the job to retry. Events given in `verified` were just stored
+ * by this process and are taken as they are; the others are read from the inbox unless processed.
+ * Applying an event twice changes nothing (external ids and versions decide), so a job that ran one
+ * meanwhile is harmless.
  */
-export async function applyErpEvents(portal: Portal, eventIds: readonly Id[]): Promise<void> {
+export async function applyErpEvents(portal: Portal, eventIds: readonly Id[], verified: ReadonlyMap<Id, ErpEvent> = new Map()): Promise<void> {
   const { options, payload } = portal
-  const { docs } = await payload.find({
-    collection: options.slugs.webhookEvents,
-    depth: 0,
-    overrideAccess: true,
-    pagination: false,
-    select: { payload: true },
-    sort: 'id',
-    where: { and: [{ id: { in: [...eventIds] } }, { provider: { equals: ERP_SOURCE } }, { status: { not_equals: 'processed' } }] },
-  })
-  const events: Stored[] = docs.map((row) => {
+  const unread = eventIds.filter((id) => !verified.has(id))
+  const { docs } =
+    unread.length === 0
+      ? { docs: [] }
+      : await payload.find({
+          collection: options.slugs.webhookEvents,
+          depth: 0,
+          overrideAccess: true,
+          pagination: false,
+          select: { payload: true },
+          where: { and: [{ id: { in: unread } }, { provider: { equals: ERP_SOURCE } }, { status: { not_equals: 'processed' } }] },
+        })
+  const read: Stored[] = docs.map((row) => {
     const parsed = parseErpEvent(row.payload)
     return { data: parsed.ok ? parsed.event.data : {}, id: row.id, type: parsed.ok ? parsed.event.type : 'invalid' }
   })
+  // In the order they were stored, as the ERP sent them.
+  const events = [...read, ...[...verified].map(([id, event]): Stored => ({ data: event.data, id, type: event.type }))].sort(byId)
   const invoiceIds = events.filter(({ type }) => type === 'invoice.upserted').map(({ data }) => data.externalId)
   // A new invoice pushed once in the batch goes with the others; one pushed again, in order, alone.
   const together = events.filter(({ data, type }) => type === 'invoice.upserted' && ['draft', 'open'].includes(data.status as string) && invoiceIds.indexOf(data.externalId) === invoiceIds.lastIndexOf(data.externalId))
@@ -77,10 +93,12 @@ export async function applyErpEvents(portal: Portal, eventIds: readonly Id[]): P
       alone = [...alone, ...together]
     }
   }
-  for (const event of alone.sort((a, b) => Number(a.id) - Number(b.id) || String(a.id).localeCompare(String(b.id)))) {
+  for (const event of alone.sort(byId)) {
     await processWebhookEvent(portal, event.id).catch((error: unknown) => payload.logger.error({ err: error, msg: 'payload-invoice-portal: ERP event left to the job queue' }))
   }
 }
+
+const byId = (a: Stored, b: Stored) => Number(a.id) - Number(b.id) || String(a.id).localeCompare(String(b.id))
 
 /**
  * Creates the batch's new invoices, under the locks on their external ids; returns the events that

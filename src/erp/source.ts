@@ -21,7 +21,7 @@ export function erpWebhookSource(secrets: readonly string[]): WebhookSource {
       }
       const parsed = parseErpEvent(json)
       if (!parsed.ok) return { outcome: 'rejected', problems: parsed.problems, reason: `The event is not valid: ${parsed.problems.join('; ')}.` }
-      return { eventId: parsed.event.id, outcome: 'accepted', payload: body, type: parsed.event.type }
+      return { event: parsed.event, eventId: parsed.event.id, outcome: 'accepted', payload: body, type: parsed.event.type }
     },
   }
 }

@@ -6,6 +6,7 @@ import type { WebhookSource } from './types.js'
 import { type InboxEvent, markInboxEvents, storeEventsAndQueueJobs } from '../db/postgres.js'
 import { applyErpEvent, ERP_SOURCE, type ErpResult } from '../erp/apply.js'
 import { applyErpEventSoon } from '../erp/batch.js'
+import type { ErpEvent } from '../erp/schema.js'
 import { JOBS_QUEUE, runSoon } from '../jobs/queue.js'
 import { documentId } from '../portal/context.js'
 import { providerNamed, syncPayment, type SyncResult } from './sync.js'
@@ -65,8 +66,8 @@ const answerOf = (stored: { event: number | string; job: number | string } | nul
  * Starts processing a stored event once the answer is out; its queued job stays the fallback. ERP
  * pushes come in bursts and are applied together (erp/batch.ts); a payment event names one payment.
  */
-export function processSoon(portal: Portal, provider: WebhookSource['name'], eventId: number | string): void {
-  if (provider === ERP_SOURCE) applyErpEventSoon(portal, eventId)
+export function processSoon(portal: Portal, provider: WebhookSource['name'], eventId: number | string, verified?: unknown): void {
+  if (provider === ERP_SOURCE) applyErpEventSoon(portal, eventId, verified as ErpEvent | undefined)
   else runSoon(portal.payload, () => processWebhookEvent(portal, eventId))
 }
 

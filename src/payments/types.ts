@@ -51,8 +51,11 @@ export type VerifiedWebhook =
   | { outcome: 'rejected'; problems?: string[]; reason: string }
   /** Nothing of ours (Mollie: an id it does not know): answered 200, nothing stored. */
   | { outcome: 'ignored' }
-  /** `payload` is stored as the inbox row's JSON: the raw body when it is the event itself. */
-  | { eventId: string; outcome: 'accepted'; payload: string | unknown; type: string }
+  /**
+   * `payload` is stored as the inbox row's JSON: the raw body when it is the event itself. `event`:
+   * the event as verified, when processing can start from it instead of reading the row back.
+   */
+  | { event?: unknown; eventId: string; outcome: 'accepted'; payload: string | unknown; type: string }
 
 /** Who sends webhooks to the inbox: a payment provider, or the ERP. */
 export type WebhookSource = Pick<PaymentProvider, 'verifyWebhook'> & { readonly name: 'erp' | PaymentProviderName }
