@@ -45,6 +45,8 @@ function plan(field: Field & { validate: Validate }) {
   return known
 }
 
+const fieldLabel = (field: Field, req: PayloadRequest) => labelText(('label' in field ? field.label : undefined) as Label, req)
+
 const joinLabel = (parent: string, label: string) => {
   if (!label) return parent
   const capitalised = label.charAt(0).toUpperCase() + label.slice(1)
@@ -77,7 +79,6 @@ export async function validateNewDocument(req: PayloadRequest, collection: Sanit
         })
       )
         continue
-      const label = () => labelText(('label' in field ? field.label : undefined) as Label, req)
       if (named && 'validate' in field && field.validate) {
         const { config, validate } = plan(field as Field & { validate: Validate })
         const options = Object.assign(
@@ -102,7 +103,7 @@ export async function validateNewDocument(req: PayloadRequest, collection: Sanit
         const message = outcome instanceof Promise ? await outcome : outcome
         if (typeof message === 'string')
           errors.push({
-            label: joinLabel(parentLabel, label() || field.name),
+            label: joinLabel(parentLabel, fieldLabel(field, req) || field.name),
             message,
             path,
           })
@@ -111,12 +112,12 @@ export async function validateNewDocument(req: PayloadRequest, collection: Sanit
         const rows = siblingData[field.name]
         if (!Array.isArray(rows)) continue
         for (const [index, row] of rows.entries()) {
-          await walk(field.fields, row as JsonObject, `${path}.${index}`, field.label === false ? parentLabel : joinLabel(parentLabel, `${label() || field.name} ${index + 1}`))
+          await walk(field.fields, row as JsonObject, `${path}.${index}`, field.label === false ? parentLabel : joinLabel(parentLabel, `${fieldLabel(field, req) || field.name} ${index + 1}`))
         }
       } else if (field.type === 'row') {
         await walk(field.fields, siblingData, parentPath, parentLabel)
       } else if (field.type === 'collapsible' || (field.type === 'group' && !named)) {
-        await walk(field.fields, siblingData, parentPath, field.label === false ? parentLabel : joinLabel(parentLabel, label() || field.type))
+        await walk(field.fields, siblingData, parentPath, field.label === false ? parentLabel : joinLabel(parentLabel, fieldLabel(field, req) || field.type))
       } else if (field.type === 'tabs') {
         // Named tabs and groups hold their fields in a table of their own: createMany never gets here with one.
         for (const tab of field.tabs)
