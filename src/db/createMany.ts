@@ -85,18 +85,26 @@ export async function createMany(req: PayloadRequest, slug: string, documents: J
   const now = new Date().toISOString()
   const main = table(adapter, slug)
   const arrays = collection.flattenedFields.filter((field) => field.type === 'array')
-  const rowOf = (data: JsonObject, fields: FlattenedField[]) =>
-    Object.fromEntries(fields.filter((field) => storedInRow(field) && data[field.name] !== undefined).map((field) => [field.name, data[field.name]]))
-  const ids = await insertRows(db, main, prepared.map((data) => ({ ...rowOf(data, collection.flattenedFields), createdAt: data.createdAt ?? now, updatedAt: data.updatedAt ?? now })))
+  // Rows and documents are built by assignment: on Node 20's V8 an object literal that spreads and
+  // adds keys takes microseconds each, and a batch builds thousands.
+  const rowOf = (data: JsonObject, fields: FlattenedField[], extra: JsonObject) => {
+    const row: JsonObject = {}
+    for (const field of fields) if (storedInRow(field) && data[field.name] !== undefined) row[field.name] = data[field.name]
+    return Object.assign(row, extra)
+  }
+  const ids = await insertRows(db, main, prepared.map((data) => rowOf(data, collection.flattenedFields, { createdAt: data.createdAt ?? now, updatedAt: data.updatedAt ?? now })))
   // As Payload reads a document back: a field never given is null, an array never given empty.
   const unset = Object.fromEntries(collection.flattenedFields.flatMap((field): Array<[string, unknown]> => (field.type === 'array' ? [[field.name, []]] : storedInRow(field) ? [[field.name, null]] : [])))
-  const given = (data: JsonObject) => Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined))
-  const stored: Doc[] = prepared.map((data, index) => ({ ...unset, ...given(data), createdAt: data.createdAt ?? now, id: ids[index], updatedAt: data.updatedAt ?? now }))
+  const stored: Doc[] = prepared.map((data, index) => {
+    const doc = Object.assign({}, unset) as Doc
+    for (const key in data) if (data[key] !== undefined) doc[key] = data[key]
+    return Object.assign(doc, { createdAt: data.createdAt ?? now, id: ids[index], updatedAt: data.updatedAt ?? now })
+  })
 
   for (const field of arrays) {
     if (field.type !== 'array') continue
     const items = stored.flatMap((doc) =>
-      ((doc[field.name] as JsonObject[] | null | undefined) ?? []).map((item, index) => ({ ...rowOf(item, field.flattenedFields), _order: index + 1, _parentID: doc.id, id: item.id })),
+      ((doc[field.name] as JsonObject[] | null | undefined) ?? []).map((item, index) => rowOf(item, field.flattenedFields, { _order: index + 1, _parentID: doc.id, id: item.id })),
     )
     if (items.length > 0) await insertRows(db, adapter.tables[`${tableNameOf(adapter, slug)}_${snakeCase(field.name)}`], items)
   }
@@ -112,26 +120,27 @@ export async function createMany(req: PayloadRequest, slug: string, documents: J
 
 /** The document as `payload.create` would store it: its collection's hooks, defaults and rules applied (validation: `validateNewDocument`). */
 async function prepare(req: PayloadRequest, collection: SanitizedCollectionConfig, input: JsonObject): Promise<JsonObject> {
-  const common = { collection, context: req.context, global: null, operation: 'create' as const, overrideAccess: true, parentIndexPath: '', parentIsLocalized: false, parentPath: '', parentSchemaPath: '', req }
+  const common = () => ({ collection, context: req.context, global: null, operation: 'create' as const, overrideAccess: true, parentIndexPath: '', parentIsLocalized: false, parentPath: '', parentSchemaPath: '', req })
   let data = input
-  await beforeValidateTraverseFields({ ...common, data, doc: {}, fields: collection.fields, siblingData: data, siblingDoc: {} })
+  await beforeValidateTraverseFields(Object.assign(common(), { data, doc: {}, fields: collection.fields, siblingData: data, siblingDoc: {} }))
   for (const hook of collection.hooks.beforeValidate ?? []) data = (await hook({ collection, context: req.context, data, operation: 'create', originalDoc: undefined, req })) || data
   for (const hook of collection.hooks.beforeChange ?? []) data = (await hook({ collection, context: req.context, data, operation: 'create', originalDoc: undefined, req })) || data
   const errors: ConstructorParameters<typeof ValidationError>[0]['errors'] = []
-  await beforeChangeTraverseFields({
-    ...common,
-    data,
-    doc: {},
-    docWithLocales: {},
-    errors,
-    fieldLabelPath: '',
-    fields: collection.fields,
-    mergeLocaleActions: [],
-    siblingData: data,
-    siblingDoc: {},
-    siblingDocWithLocales: {},
-    skipValidation: true,
-  })
+  await beforeChangeTraverseFields(
+    Object.assign(common(), {
+      data,
+      doc: {},
+      docWithLocales: {},
+      errors,
+      fieldLabelPath: '',
+      fields: collection.fields,
+      mergeLocaleActions: [],
+      siblingData: data,
+      siblingDoc: {},
+      siblingDocWithLocales: {},
+      skipValidation: true,
+    }),
+  )
   errors.push(...(await validateNewDocument(req, collection, data)))
   if (errors.length > 0) throw new ValidationError({ collection: collection.slug, errors, req }, req.t)
   return data

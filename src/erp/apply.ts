@@ -72,8 +72,9 @@ export const isNewer = (existing: Pick<Doc, 'externalVersion'> | null, version: 
 
 /** The invoice a push describes, as it is written: the client's reference resolved, the status as the rules allow. */
 export function pushedInvoice(data: Json, clientId: number | string, status: string): Json {
-  const { client: _reference, status: _wanted, version, ...fields } = data
-  return { ...fields, client: clientId, externalVersion: version, source: ERP_SOURCE, status }
+  const invoice: Json = {}
+  for (const key in data) if (key !== 'version') invoice[key] = data[key]
+  return Object.assign(invoice, { client: clientId, externalVersion: data.version, source: ERP_SOURCE, status })
 }
 
 /**

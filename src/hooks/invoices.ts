@@ -86,7 +86,8 @@ export const prepareInvoice =
     const slug = ctx.options.slugs.invoices
     const flags = hookFlags(context)
     const before = (operation === 'update' ? originalDoc : undefined) as InvoiceData | undefined
-    const next: InvoiceData = { ...before, ...(data as InvoiceData) }
+    // Object.assign, not spreads: this runs for every invoice of an ERP burst (see db/createMany.ts).
+    const next: InvoiceData = Object.assign({}, before, data as InvoiceData)
     const from = before?.status ?? null
     let status: InvoiceStatus = next.status ?? 'draft'
 
@@ -145,9 +146,7 @@ export const prepareInvoice =
     if (settlementStatuses.includes(status)) status = settlementStatus(balance)
 
     const now = new Date().toISOString()
-    return {
-      ...data,
-      ...(data?.lineItems ? { lineItems: lines.map((line, index) => ({ ...line, amount: totals.lineTotals[index] })) } : {}),
+    return Object.assign({}, data, data?.lineItems ? { lineItems: lines.map((line, index) => Object.assign({}, line, { amount: totals.lineTotals[index] })) } : {}, {
       amountCredited: balance.amountCredited,
       amountDue: status === 'void' ? 0 : balance.amountDue,
       amountPaid: balance.amountPaid,
@@ -160,7 +159,7 @@ export const prepareInvoice =
       taxTotal: totals.taxTotal,
       total: totals.total,
       voidedAt: status === 'void' ? (before?.voidedAt ?? now) : null,
-    }
+    })
   }
 
 export const auditInvoiceStatus =
