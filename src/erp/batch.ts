@@ -84,44 +84,60 @@ export async function applyErpEvents(portal: Portal, eventIds: readonly Id[], ve
   const invoiceIds = events.filter(({ type }) => type === 'invoice.upserted').map(({ data }) => data.externalId)
   // A new invoice pushed once in the batch goes with the others; one pushed again, in order, alone.
   const together = events.filter(({ data, type }) => type === 'invoice.upserted' && ['draft', 'open'].includes(data.status as string) && invoiceIds.indexOf(data.externalId) === invoiceIds.lastIndexOf(data.externalId))
-  let alone = events.filter((event) => !together.includes(event))
-  if (together.length > 0) {
+  const alone = events.filter((event) => !together.includes(event))
+  const applyAlone = (event: Stored) =>
+    processWebhookEvent(portal, event.id).catch((error: unknown) => payload.logger.error({ err: error, msg: 'payload-invoice-portal: ERP event left to the job queue' }))
+  const writeTogether = async (batch: Stored[]): Promise<Unwritten> => {
     try {
-      alone = [...alone, ...(await inTransaction(payload, (req) => createPushedInvoices(portal, req, together)))]
+      return await inTransaction(payload, (req) => createPushedInvoices(portal, req, batch))
     } catch (error) {
-      payload.logger.warn({ err: error, msg: `payload-invoice-portal: ${together.length} ERP invoices written one by one after their batch failed` })
-      alone = [...alone, ...together]
+      payload.logger.warn({ err: error, msg: `payload-invoice-portal: ${batch.length} ERP invoices written one by one after their batch failed` })
+      return { deferred: batch, newClients: [] }
     }
   }
-  for (const event of alone.sort(byId)) {
-    await processWebhookEvent(portal, event.id).catch((error: unknown) => payload.logger.error({ err: error, msg: 'payload-invoice-portal: ERP event left to the job queue' }))
+  if (together.length > 0) {
+    const first = await writeTogether(together)
+    alone.push(...first.deferred)
+    if (first.newClients.length > 0) {
+      // A client the portal doesn't know yet (an ERP's first sync) is created by its first push,
+      // applied alone; its other new invoices then go together after all.
+      const opening: Stored[] = []
+      for (const event of first.newClients) if (!opening.some((other) => clientOf(other) === clientOf(event))) opening.push(event)
+      for (const event of opening) await applyAlone(event)
+      const rest = first.newClients.filter((event) => !opening.includes(event))
+      const second = rest.length > 0 ? await writeTogether(rest) : { deferred: [], newClients: [] }
+      alone.push(...second.deferred, ...second.newClients)
+    }
   }
+  for (const event of alone.sort(byId)) await applyAlone(event)
 }
 
+type Unwritten = { deferred: Stored[]; newClients: Stored[] }
+const externalIdOf = (event: Stored) => event.data.externalId as string
+const clientOf = (event: Stored) => (event.data.client as { externalId: string }).externalId
 const byId = (a: Stored, b: Stored) => Number(a.id) - Number(b.id) || String(a.id).localeCompare(String(b.id))
 
 /**
  * Creates the batch's new invoices, under the locks on their external ids; returns the events that
- * are not new invoices of known clients after all (an invoice stored meanwhile, a client the ERP
- * hasn't pushed), for `processWebhookEvent`. A push no newer than the stored invoice is done here.
+ * are not new invoices after all (an invoice stored meanwhile), for `processWebhookEvent`, and those
+ * of clients the portal doesn't know yet. A push no newer than the stored invoice is done here.
  */
-async function createPushedInvoices(portal: Portal, req: PayloadRequest, events: Stored[]): Promise<Stored[]> {
+async function createPushedInvoices(portal: Portal, req: PayloadRequest, events: Stored[]): Promise<Unwritten> {
   const { options, payload } = portal
-  const externalId = (event: Stored) => event.data.externalId as string
-  const clientOf = (event: Stored) => (event.data.client as { externalId: string }).externalId
-  await lockNames(req, events.map((event) => erpLockName('invoice', externalId(event))))
+  await lockNames(req, events.map((event) => erpLockName('invoice', externalIdOf(event))))
   const lookup = { depth: 0, overrideAccess: true, pagination: false, req } as const
-  const stored = await payload.find({ ...lookup, collection: options.slugs.invoices, select: { externalId: true, externalVersion: true }, where: { and: [{ source: { equals: ERP_SOURCE } }, { externalId: { in: events.map(externalId) } }] } })
+  const stored = await payload.find({ ...lookup, collection: options.slugs.invoices, select: { externalId: true, externalVersion: true }, where: { and: [{ source: { equals: ERP_SOURCE } }, { externalId: { in: events.map(externalIdOf) } }] } })
   const clients = await payload.find({ ...lookup, collection: options.slugs.clients, select: { externalId: true }, where: { externalId: { in: [...new Set(events.map(clientOf))] } } })
   const invoiceOf = new Map(stored.docs.map((doc) => [doc.externalId as string, doc as { externalVersion?: null | number; id: Id }]))
   const clientIdOf = new Map(clients.docs.map((doc) => [doc.externalId as string, doc.id]))
   const deferred: Stored[] = []
   const done: Stored[] = []
   const fresh: Stored[] = []
+  const newClients: Stored[] = []
   for (const event of events) {
-    const known = invoiceOf.get(externalId(event))
+    const known = invoiceOf.get(externalIdOf(event))
     if (known) (isNewer(known, event.data.version) ? deferred : done).push(event)
-    else (clientIdOf.has(clientOf(event)) ? fresh : deferred).push(event)
+    else (clientIdOf.has(clientOf(event)) ? fresh : newClients).push(event)
   }
   const documents = fresh.map((event) => pushedInvoice(event.data, clientIdOf.get(clientOf(event))!, invoiceStatusFor(undefined, event.data.status as string)))
   // Open invoices are numbered as they are created: their numbers are taken in one statement.
@@ -131,5 +147,5 @@ async function createPushedInvoices(portal: Portal, req: PayloadRequest, events:
   await giveBackUnused()
   await queueInvoicesIssued(portal, req, created.filter((invoice, index) => announces(null, fresh[index].data.status, invoice)))
   await markInboxEvents(req, options.slugs.webhookEvents, [...done, ...fresh].map((event) => event.id), { lastError: null, status: 'processed' })
-  return deferred
+  return { deferred, newClients }
 }

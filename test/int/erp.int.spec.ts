@@ -370,6 +370,21 @@ describe('ERP pushes applied together', () => {
     await expectNumbersWithoutGaps()
   })
 
+  it('an ERP’s first sync: each new client is created by its first push, its other new invoices are written together', async () => {
+    const newClients = ['C-SYNC-1', 'C-SYNC-2', 'C-SYNC-3'].map((externalId) => ({ externalId, name: `Sync ${externalId}` }))
+    const pushes = Array.from({ length: 12 }, (_, index) => erpEvent('invoice.upserted', erpInvoice(`INV-SYNC-${index}`, 1, { client: newClients[index % 3] })))
+    await apply(pushes)
+    for (const push of pushes) expect(await inboxRow(push.id), push.id).toMatchObject({ attempts: 1, lastError: null, status: 'processed' })
+    for (const { externalId } of newClients) expect((await payload.count({ collection: 'clients', where: { externalId: { equals: externalId } } })).totalDocs).toBe(1)
+    const { docs } = await payload.find({ collection: 'invoices', depth: 0, pagination: false, where: { externalId: { like: 'INV-SYNC-' } } })
+    expect(docs).toHaveLength(12)
+    expect(docs.every((invoice) => invoice.status === 'open' && invoice.total === 12100)).toBe(true)
+    // Three invoices came alone (with their clients); the other nine together, stamped with one time.
+    const stamps = docs.map((invoice) => invoice.createdAt)
+    expect(Math.max(...stamps.map((stamp) => stamps.filter((other) => other === stamp).length))).toBe(9)
+    await expectNumbersWithoutGaps()
+  })
+
   it('a batch with one invoice that breaks a rule is applied one by one: the others are created, that one fails with the rule’s message', async () => {
     const bad = erpEvent('invoice.upserted', erpInvoice('INV-R-BAD', 1, { client, dueDate: '2026-01-01' }))
     const good = [erpEvent('invoice.upserted', erpInvoice('INV-R-1', 1, { client })), erpEvent('invoice.upserted', erpInvoice('INV-R-2', 1, { client }))]
