@@ -268,6 +268,21 @@ export async function markInboxEvents(
 }
 
 /**
+ * Ends queued jobs whose work was done another way (an inbox event processed straight after its
+ * answer): in the same transaction as that work, so the job stays queued if the work is rolled back.
+ * A job a worker has started is left to finish (it finds the work done). Deleted, as Payload deletes
+ * completed jobs, unless the host keeps them (`jobs.deleteJobOnComplete: false`): then marked done.
+ */
+export async function completeQueuedJobs(runner: Runner, ids: ReadonlyArray<number | string>): Promise<void> {
+  if (ids.length === 0) return
+  const { adapter, db } = await connection(runner)
+  const jobs = table(adapter, 'payload-jobs')
+  const waiting = and(inArray(jobs.id, [...ids]), eq(jobs.processing, false), isNull(jobs.completedAt))
+  if (runner.payload.config.jobs?.deleteJobOnComplete === false) await db.update(jobs).set({ completedAt: sql`now()`, updatedAt: sql`now()` }).where(waiting)
+  else await db.delete(jobs).where(waiting)
+}
+
+/**
  * Holds a lock on a name until the request's transaction ends: work about one record that may not
  * exist yet (an ERP push for an unknown external id) is serialised where no row could be locked.
  */

@@ -31,7 +31,7 @@ export function createWebhookEndpoint(ctx: PluginContext, source: WebhookSource)
       }
       if (verified.outcome === 'ignored') return answer(200, { received: true })
       const stored = await storeWebhookEvent(portal, req, { eventId: verified.eventId, payload: verified.payload, provider: source.name, type: verified.type })
-      if (!stored.duplicate) processSoon(portal, source.name, stored.event, verified.event)
+      if (!stored.duplicate) processSoon(portal, source.name, stored, verified.event)
       return answer(200, { duplicate: stored.duplicate, received: true })
     },
     method: 'post',

@@ -3,7 +3,7 @@ import type { Payload, PayloadRequest } from 'payload'
 import type { Portal } from '../portal/context.js'
 
 import { createMany } from '../db/createMany.js'
-import { lockNames, markInboxEvents } from '../db/postgres.js'
+import { completeQueuedJobs, lockNames, markInboxEvents } from '../db/postgres.js'
 import { inTransaction } from '../db/transaction.js'
 import { withAuditBuffered } from '../hooks/audit.js'
 import { reserveDocumentNumbers } from '../hooks/numbering.js'
@@ -20,21 +20,22 @@ type Id = number | string
 type Json = Record<string, unknown>
 type Stored = { data: Json; id: Id; type: string }
 
-type Waiting = { draining: boolean; ids: Id[]; verified: Map<Id, ErpEvent> }
+type Waiting = { draining: boolean; ids: Id[]; jobs: Map<Id, Id>; verified: Map<Id, ErpEvent> }
 const waiting = new WeakMap<Payload, Waiting>()
 
 /**
  * Applies a stored ERP push as soon as the answer is out, together with the pushes that arrive
  * meanwhile: one worker drains them in batches, so under a burst each batch holds what came in while
  * the last one was written, and a quiet ERP's push is applied alone, at once. The event's queued job
- * stays the durable fallback (it finds the event processed). `verified`: the event as the webhook
- * read it, so that it is not read back from the inbox and checked again.
+ * stays the durable fallback until the event is processed, and is ended with it. `verified`: the
+ * event as the webhook read it, so that it is not read back from the inbox and checked again.
  */
-export function applyErpEventSoon(portal: Portal, eventId: Id, verified?: ErpEvent): void {
-  const state: Waiting = waiting.get(portal.payload) ?? { draining: false, ids: [], verified: new Map() }
+export function applyErpEventSoon(portal: Portal, stored: { event: Id; job: Id }, verified?: ErpEvent): void {
+  const state: Waiting = waiting.get(portal.payload) ?? { draining: false, ids: [], jobs: new Map(), verified: new Map() }
   waiting.set(portal.payload, state)
-  state.ids.push(eventId)
-  if (verified) state.verified.set(eventId, verified)
+  state.ids.push(stored.event)
+  state.jobs.set(stored.event, stored.job)
+  if (verified) state.verified.set(stored.event, verified)
   if (state.draining) return
   state.draining = true
   runSoon(portal.payload, async () => {
@@ -42,8 +43,12 @@ export function applyErpEventSoon(portal: Portal, eventId: Id, verified?: ErpEve
       while (state.ids.length > 0) {
         const ids = state.ids.splice(0, MAX_BATCH)
         const known = new Map(ids.flatMap((id) => (state.verified.has(id) ? [[id, state.verified.get(id)!] as const] : [])))
-        for (const id of ids) state.verified.delete(id)
-        await applyErpEvents(portal, ids, known)
+        const jobs = new Map(ids.map((id) => [id, state.jobs.get(id)!] as const))
+        for (const id of ids) {
+          state.verified.delete(id)
+          state.jobs.delete(id)
+        }
+        await applyErpEvents(portal, ids, known, jobs)
       }
     } finally {
       state.draining = false
@@ -59,9 +64,9 @@ export function applyErpEventSoon(portal: Portal, eventId: Id, verified?: ErpEve
  * records each failure on its event for the job to retry. Events given in `verified` were just stored
  * by this process and are taken as they are; the others are read from the inbox unless processed.
  * Applying an event twice changes nothing (external ids and versions decide), so a job that ran one
- * meanwhile is harmless.
+ * meanwhile is harmless. `jobs`: the events' queued jobs, ended with the events they stand for.
  */
-export async function applyErpEvents(portal: Portal, eventIds: readonly Id[], verified: ReadonlyMap<Id, ErpEvent> = new Map()): Promise<void> {
+export async function applyErpEvents(portal: Portal, eventIds: readonly Id[], verified: ReadonlyMap<Id, ErpEvent> = new Map(), jobs: ReadonlyMap<Id, Id> = new Map()): Promise<void> {
   const { options, payload } = portal
   const unread = eventIds.filter((id) => !verified.has(id))
   const { docs } =
@@ -86,10 +91,10 @@ export async function applyErpEvents(portal: Portal, eventIds: readonly Id[], ve
   const together = events.filter(({ data, type }) => type === 'invoice.upserted' && ['draft', 'open'].includes(data.status as string) && invoiceIds.indexOf(data.externalId) === invoiceIds.lastIndexOf(data.externalId))
   const alone = events.filter((event) => !together.includes(event))
   const applyAlone = (event: Stored) =>
-    processWebhookEvent(portal, event.id).catch((error: unknown) => payload.logger.error({ err: error, msg: 'payload-invoice-portal: ERP event left to the job queue' }))
+    processWebhookEvent(portal, event.id, jobs.get(event.id)).catch((error: unknown) => payload.logger.error({ err: error, msg: 'payload-invoice-portal: ERP event left to the job queue' }))
   const writeTogether = async (batch: Stored[]): Promise<Unwritten> => {
     try {
-      return await inTransaction(payload, (req) => createPushedInvoices(portal, req, batch))
+      return await inTransaction(payload, (req) => createPushedInvoices(portal, req, batch, jobs))
     } catch (error) {
       payload.logger.warn({ err: error, msg: `payload-invoice-portal: ${batch.length} ERP invoices written one by one after their batch failed` })
       return { deferred: batch, newClients: [] }
@@ -122,7 +127,7 @@ const byId = (a: Stored, b: Stored) => Number(a.id) - Number(b.id) || String(a.i
  * are not new invoices after all (an invoice stored meanwhile), for `processWebhookEvent`, and those
  * of clients the portal doesn't know yet. A push no newer than the stored invoice is done here.
  */
-async function createPushedInvoices(portal: Portal, req: PayloadRequest, events: Stored[]): Promise<Unwritten> {
+async function createPushedInvoices(portal: Portal, req: PayloadRequest, events: Stored[], jobs: ReadonlyMap<Id, Id>): Promise<Unwritten> {
   const { options, payload } = portal
   await lockNames(req, events.map((event) => erpLockName('invoice', externalIdOf(event))))
   const lookup = { depth: 0, overrideAccess: true, pagination: false, req } as const
@@ -146,6 +151,8 @@ async function createPushedInvoices(portal: Portal, req: PayloadRequest, events:
   const created = await withAuditBuffered(portal, req, () => createMany(req, options.slugs.invoices, documents))
   await giveBackUnused()
   await queueInvoicesIssued(portal, req, created.filter((invoice, index) => announces(null, fresh[index].data.status, invoice)))
-  await markInboxEvents(req, options.slugs.webhookEvents, [...done, ...fresh].map((event) => event.id), { lastError: null, status: 'processed' })
+  const processed = [...done, ...fresh].map((event) => event.id)
+  await markInboxEvents(req, options.slugs.webhookEvents, processed, { lastError: null, status: 'processed' })
+  await completeQueuedJobs(req, processed.flatMap((id) => (jobs.has(id) ? [jobs.get(id)!] : [])))
   return { deferred, newClients }
 }

@@ -3,7 +3,7 @@ import type { Payload, PayloadRequest, Where } from 'payload'
 import type { Portal } from '../portal/context.js'
 import type { WebhookSource } from './types.js'
 
-import { type InboxEvent, markInboxEvents, storeEventsAndQueueJobs } from '../db/postgres.js'
+import { completeQueuedJobs, type InboxEvent, markInboxEvents, storeEventsAndQueueJobs } from '../db/postgres.js'
 import { applyErpEvent, ERP_SOURCE, type ErpResult } from '../erp/apply.js'
 import { applyErpEventSoon } from '../erp/batch.js'
 import type { ErpEvent } from '../erp/schema.js'
@@ -63,12 +63,13 @@ const storeEvents = (portal: Portal, runner: Pick<PayloadRequest, 'payload'> & P
 const answerOf = (stored: { event: number | string; job: number | string } | null): StoredWebhook => (stored ? { duplicate: false, ...stored } : { duplicate: true })
 
 /**
- * Starts processing a stored event once the answer is out; its queued job stays the fallback. ERP
- * pushes come in bursts and are applied together (erp/batch.ts); a payment event names one payment.
+ * Starts processing a stored event once the answer is out; its queued job stays the fallback until
+ * the event is processed, and is then ended with it. ERP pushes come in bursts and are applied
+ * together (erp/batch.ts); a payment event names one payment.
  */
-export function processSoon(portal: Portal, provider: WebhookSource['name'], eventId: number | string, verified?: unknown): void {
-  if (provider === ERP_SOURCE) applyErpEventSoon(portal, eventId, verified as ErpEvent | undefined)
-  else runSoon(portal.payload, () => processWebhookEvent(portal, eventId))
+export function processSoon(portal: Portal, provider: WebhookSource['name'], stored: { event: number | string; job: number | string }, verified?: unknown): void {
+  if (provider === ERP_SOURCE) applyErpEventSoon(portal, stored, verified as ErpEvent | undefined)
+  else runSoon(portal.payload, () => processWebhookEvent(portal, stored.event, stored.job))
 }
 
 type InboxRow = { id: number | string; payload: unknown; provider: string; status: string }
@@ -77,16 +78,22 @@ type InboxRow = { id: number | string; payload: unknown; provider: string; statu
  * Applies one stored event. An ERP event is applied to the collections (erp/apply.ts). A payment
  * event names a payment, which is brought up to date with its provider: events are hints, the
  * provider's current state is the truth, so order and repeats don't matter. A failure is kept on the
- * row and thrown, for the job to retry.
+ * row and thrown, for the job to retry. `queuedJob`: the event's job, when this runs outside it; it
+ * is ended once the event is processed.
  */
-export async function processWebhookEvent(portal: Portal, eventId: number | string): Promise<ErpResult | SyncResult | 'already_processed'> {
+export async function processWebhookEvent(portal: Portal, eventId: number | string, queuedJob?: number | string): Promise<ErpResult | SyncResult | 'already_processed'> {
   const { options, payload } = portal
   const slug = options.slugs.webhookEvents
   const row = (await payload.findByID({ collection: slug, depth: 0, id: eventId, overrideAccess: true })) as InboxRow
-  if (row.status === 'processed') return 'already_processed'
+  const jobDone = () => (queuedJob === undefined ? undefined : completeQueuedJobs(portal, [queuedJob]))
+  if (row.status === 'processed') {
+    await jobDone()
+    return 'already_processed'
+  }
   try {
     const result = row.provider === 'erp' ? await applyErpEvent(portal, row.payload) : await applyPaymentEvent(portal, row)
     await markInboxEvents(portal, slug, [row.id], { lastError: null, status: 'processed' })
+    await jobDone()
     return result
   } catch (error) {
     await markInboxEvents(portal, slug, [row.id], { lastError: String((error as Error).message ?? error).slice(0, 2000), status: 'failed' })

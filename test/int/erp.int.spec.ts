@@ -3,7 +3,7 @@ import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { applyErpEvents } from '../../src/erp/batch.js'
-import { processWebhookEvent, storeWebhookEvent } from '../../src/payments/inbox.js'
+import { processWebhookEvent, storeWebhookEvent, WEBHOOK_TASK } from '../../src/payments/inbox.js'
 import { afterResponseSettled } from '../../src/portal/afterResponse.js'
 import { loadPortal } from '../../src/portal/context.js'
 import { ERP_SECRET, erpEvent, erpInvoice, postErp } from '../helpers/erp.js'
@@ -30,6 +30,13 @@ const erpInvoiceOf = async (externalId: string) => {
 }
 const inboxRow = async (eventId: string) =>
   (await payload.find({ collection: 'webhook-events', depth: 0, where: { and: [{ provider: { equals: 'erp' } }, { eventId: { equals: eventId } }] } })).docs[0]
+/** The queued webhook job of each event (by its ERP event id), where one is still waiting. */
+const queuedJobs = async (eventIds: string[]) => {
+  const rows = (await payload.find({ collection: 'webhook-events', depth: 0, limit: 0, pagination: false, where: { eventId: { in: eventIds } } })).docs
+  const { docs } = await payload.find({ collection: 'payload-jobs', depth: 0, limit: 0, pagination: false, where: { taskSlug: { equals: WEBHOOK_TASK } } })
+  const waiting = new Set(docs.map((job) => String((job.input as { event: string }).event)))
+  return rows.filter((row) => waiting.has(String(row.id))).map((row) => row.eventId as string)
+}
 const counts = async () => ({
   clients: (await payload.count({ collection: 'clients' })).totalDocs,
   contacts: (await payload.count({ collection: 'contacts' })).totalDocs,
@@ -205,13 +212,18 @@ describe('ERP webhook', () => {
     expect(docs.every((doc) => doc.status === 'open')).toBe(true)
     expect((await payload.count({ collection: 'clients', where: { externalId: { like: 'C-BURST-' } } })).totalDocs).toBe(7)
     expect((await payload.count({ collection: 'webhook-events', where: { and: [{ provider: { equals: 'erp' } }, { status: { not_equals: 'processed' } }] } })).totalDocs).toBe(0)
+    // Applied straight after their answers, so their queued jobs were ended with them.
+    expect(await queuedJobs(pushes.map((push) => push.id))).toEqual([])
   })
 
   it('the collections’ rules hold: an issued invoice’s lines are not rewritten; the event fails with the rule’s message', async () => {
-    await post(erpEvent('invoice.upserted', erpInvoice('INV-ERP-LOCK', 1)))
+    const first = erpEvent('invoice.upserted', erpInvoice('INV-ERP-LOCK', 1))
+    await post(first)
     const changed = erpEvent('invoice.upserted', erpInvoice('INV-ERP-LOCK', 2, { lineItems: [{ description: 'Consulting', quantity: '3', taxRate: '21', unitAmount: 5000 }] }))
     expect((await post(changed)).status).toBe(200)
     expect(await inboxRow(changed.id)).toMatchObject({ lastError: expect.stringMatching(/can't be changed once issued\. Issue a credit note/), status: 'failed' })
+    // A failed event keeps its job, which retries it; the applied one's job is gone.
+    expect(await queuedJobs([first.id, changed.id])).toEqual([changed.id])
     expect(await erpInvoiceOf('INV-ERP-LOCK')).toMatchObject({ externalVersion: 1, total: 12100 })
     // The same lines with a later due date are an allowed change.
     await post(erpEvent('invoice.upserted', erpInvoice('INV-ERP-LOCK', 3, { dueDate: '2027-02-01' })))

@@ -6,7 +6,7 @@ import { sql } from '@payloadcms/db-postgres/drizzle'
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { processWebhookEvent, storeWebhookEvent } from '../../src/payments/inbox.js'
+import { processWebhookEvent, storeWebhookEvent, WEBHOOK_TASK } from '../../src/payments/inbox.js'
 import { stripeProvider } from '../../src/payments/stripe.js'
 import { loadPortal } from '../../src/portal/context.js'
 import { type FakeStripe, startFakeStripe } from '../fakes/stripe.js'
@@ -163,6 +163,11 @@ describe('Stripe Checkout', () => {
     expect((await eventsOf(payload, 'payment_succeeded')).filter((event) => String(event.invoice) === String(invoice.id))).toHaveLength(1)
     await smtp.waitFor('billing@payer.test')
     expect((await paymentOf(payload, payment.id)).receiptSentAt).toBeTruthy()
+    // Processed straight after its answer: its queued job was ended with it, nothing is left to run.
+    const [row] = (await payload.find({ collection: 'webhook-events', depth: 0, where: { eventId: { equals: completed.id } } })).docs
+    const jobs = await payload.find({ collection: 'payload-jobs', depth: 0, limit: 0, pagination: false, where: { taskSlug: { equals: WEBHOOK_TASK } } })
+    expect(row.status).toBe('processed')
+    expect(jobs.docs.filter((job) => String((job.input as { event: string }).event) === String(row.id))).toEqual([])
   })
 
   it('events in reverse order end in the same state', async () => {
