@@ -17,14 +17,12 @@
  * Environment: BENCH_PUSHES (3000), BENCH_WARMUP (3000), BENCH_RATE (320), BENCH_CLIENTS (20),
  * BENCH_DIAG, BENCH_PROFILE_DIR, BENCH_NODE_FLAGS, BENCH_APP_DATABASE_URI, BENCH_DATABASE_SERVER.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
 import pg from 'pg'
 
 import { SIGNATURE_HEADER, signatureHeader } from '../src/exports/erp.js'
 import { admin, databaseUriOf } from './database.js'
 import { reportEveryTwoSeconds } from './lib/diag.js'
-import { appDatabaseUri, openLoop, percentile, poster, root, sleep, startApp } from './lib/load.js'
+import { appDatabaseUri, openLoop, percentile, poster, reportChecks, sleep, startApp } from './lib/load.js'
 
 const pushes = Number(process.env.BENCH_PUSHES || 3000)
 const warmup = Number(process.env.BENCH_WARMUP || 3000)
@@ -150,11 +148,7 @@ try {
     ['every invoice present exactly once, open, with its total', present.length === pushes && wrong === 0],
     ['each event stored once and processed', Number(inbox.rows[0].duplicates) === 0 && Number(inbox.rows[0].rows) === pushes + warmup && failed === 0],
   ] as const
-  console.log(JSON.stringify(figures, null, 2))
-  for (const [name, passed] of checks) console.log(`${passed ? 'PASS' : 'FAIL'}  ${name}`)
-  mkdirSync(path.join(root, 'bench/results'), { recursive: true })
-  writeFileSync(path.join(root, 'bench/results/erp.json'), JSON.stringify({ checks: Object.fromEntries(checks), figures, when: new Date().toISOString() }, null, 2))
-  exitCode = checks.every(([, passed]) => passed) ? 0 : 1
+  exitCode = reportChecks('erp', figures, checks)
 } finally {
   child.kill('SIGTERM')
   await sleep(500)

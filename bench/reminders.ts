@@ -15,8 +15,6 @@
  *     the targets (60 s; 100 ms).
  * Prints the figures, writes bench/results/reminders.json, exits non-zero when a check fails.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
 import { getPayload } from 'payload'
 import pg from 'pg'
 import { SMTPServer } from 'smtp-server'
@@ -25,7 +23,7 @@ import { createDevConfig } from '../dev/config.js'
 import { loadPortal } from '../src/portal/context.js'
 import { sweepReminders } from '../src/reminders/sweep.js'
 import { admin, databaseUriOf } from './database.js'
-import { root } from './lib/load.js'
+import { reportChecks } from './lib/load.js'
 
 const invoices = Number(process.env.BENCH_INVOICES || 1_000_000)
 const due = Number(process.env.BENCH_DUE || 20_000)
@@ -126,11 +124,7 @@ try {
     [`a sweep with nothing due takes under ${targets.emptySweepMs} ms`, empty.visited === 0 && emptySweepMs <= targets.emptySweepMs],
     ['the sweep query reads the next_reminder_at index', planWhenDue.some((line) => /Index (Only )?Scan using .*next_reminder_at/.test(line))],
   ] as const
-  console.log(JSON.stringify(figures, null, 2))
-  for (const [name, passed] of checks) console.log(`${passed ? 'PASS' : 'FAIL'}  ${name}`)
-  mkdirSync(path.join(root, 'bench/results'), { recursive: true })
-  writeFileSync(path.join(root, 'bench/results/reminders.json'), JSON.stringify({ checks: Object.fromEntries(checks), figures, when: new Date().toISOString() }, null, 2))
-  exitCode = checks.every(([, passed]) => passed) ? 0 : 1
+  exitCode = reportChecks('reminders', figures, checks)
 } finally {
   await db.end()
   ;(payload.db as unknown as { pool?: { on: (event: string, listener: () => void) => void } }).pool?.on('error', () => {})

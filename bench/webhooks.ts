@@ -20,7 +20,7 @@
  * 2 s), BENCH_PROFILE_DIR (a CPU profile of the app process), BENCH_NODE_FLAGS (flags for the app
  * process), BENCH_APP_DATABASE_URI, BENCH_DATABASE_SERVER.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
@@ -30,7 +30,7 @@ import type Stripe from 'stripe'
 import { startFakeStripe } from '../test/fakes/stripe.js'
 import { admin, databaseUriOf } from './database.js'
 import { reportEveryTwoSeconds } from './lib/diag.js'
-import { appDatabaseUri as appDatabaseUriOf, openLoop, percentile, poster, root, sleep, startApp } from './lib/load.js'
+import { appDatabaseUri as appDatabaseUriOf, openLoop, percentile, poster, reportChecks, sleep, startApp } from './lib/load.js'
 
 const paymentsCount = Number(process.env.BENCH_PAYMENTS || 1500)
 const warmupPayments = Number(process.env.BENCH_WARMUP_PAYMENTS || 200)
@@ -161,11 +161,7 @@ try {
     ['each event id stored once', Number(inbox.rows[0].duplicates) === 0 && Number(inbox.rows[0].rows) === 3 * seeded.length],
     ['every stored event processed', Number(failedEvents.rows[0].n) === 0],
   ] as const
-  console.log(JSON.stringify(figures, null, 2))
-  for (const [name, passed] of checks) console.log(`${passed ? 'PASS' : 'FAIL'}  ${name}`)
-  mkdirSync(path.join(root, 'bench/results'), { recursive: true })
-  writeFileSync(path.join(root, 'bench/results/webhooks.json'), JSON.stringify({ checks: Object.fromEntries(checks), figures, when: new Date().toISOString() }, null, 2))
-  exitCode = checks.every(([, passed]) => passed) ? 0 : 1
+  exitCode = reportChecks('webhooks', figures, checks)
 } finally {
   child.kill('SIGTERM')
   await stripe.close()

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -97,4 +97,16 @@ export async function openLoop(deliveries: Delivery[], perSecond: number, send: 
   const seconds = (performance.now() - start) / 1000
   const ok = [...statuses].filter(([status]) => status >= 200 && status < 300).reduce((sum, [, n]) => sum + n, 0)
   return { latencies: latencies.sort((a, b) => a - b), ok, seconds, statuses }
+}
+
+/**
+ * Prints a bench's figures and checks, writes them to bench/results/<name>.json, and returns the exit
+ * code: 0 when every check passed.
+ */
+export function reportChecks(name: string, figures: Record<string, unknown>, checks: ReadonlyArray<readonly [string, boolean]>): number {
+  console.log(JSON.stringify(figures, null, 2))
+  for (const [check, passed] of checks) console.log(`${passed ? 'PASS' : 'FAIL'}  ${check}`)
+  mkdirSync(path.join(root, 'bench/results'), { recursive: true })
+  writeFileSync(path.join(root, `bench/results/${name}.json`), JSON.stringify({ checks: Object.fromEntries(checks), figures, when: new Date().toISOString() }, null, 2))
+  return checks.every(([, passed]) => passed) ? 0 : 1
 }
