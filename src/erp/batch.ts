@@ -20,7 +20,10 @@ type Id = number | string
 type Json = Record<string, unknown>
 type Stored = { data: Json; id: Id; type: string }
 
-type Waiting = { draining: boolean; ids: Id[]; jobs: Map<Id, Id>; verified: Map<Id, ErpEvent> }
+/** What the webhook hands over with a stored push: its queued job, and the event as it verified it. */
+type Handed = { event?: ErpEvent; job: Id }
+/** The pushes waiting for the drain, by inbox id, in the order they were stored. */
+type Waiting = { draining: boolean; pushes: Map<Id, Handed> }
 const waiting = new WeakMap<Payload, Waiting>()
 
 /**
@@ -31,24 +34,17 @@ const waiting = new WeakMap<Payload, Waiting>()
  * event as the webhook read it, so that it is not read back from the inbox and checked again.
  */
 export function applyErpEventSoon(portal: Portal, stored: { event: Id; job: Id }, verified?: ErpEvent): void {
-  const state: Waiting = waiting.get(portal.payload) ?? { draining: false, ids: [], jobs: new Map(), verified: new Map() }
+  const state: Waiting = waiting.get(portal.payload) ?? { draining: false, pushes: new Map() }
   waiting.set(portal.payload, state)
-  state.ids.push(stored.event)
-  state.jobs.set(stored.event, stored.job)
-  if (verified) state.verified.set(stored.event, verified)
+  state.pushes.set(stored.event, { event: verified, job: stored.job })
   if (state.draining) return
   state.draining = true
   runSoon(portal.payload, async () => {
     try {
-      while (state.ids.length > 0) {
-        const ids = state.ids.splice(0, MAX_BATCH)
-        const known = new Map(ids.flatMap((id) => (state.verified.has(id) ? [[id, state.verified.get(id)!] as const] : [])))
-        const jobs = new Map(ids.map((id) => [id, state.jobs.get(id)!] as const))
-        for (const id of ids) {
-          state.verified.delete(id)
-          state.jobs.delete(id)
-        }
-        await applyErpEvents(portal, ids, known, jobs)
+      while (state.pushes.size > 0) {
+        const batch = new Map([...state.pushes].slice(0, MAX_BATCH))
+        for (const id of batch.keys()) state.pushes.delete(id)
+        await applyErpEvents(portal, [...batch.keys()], batch)
       }
     } finally {
       state.draining = false
@@ -61,14 +57,14 @@ export function applyErpEventSoon(portal: Portal, stored: { event: Id; job: Id }
  * written together in one transaction (`createMany`: the collection's own rules, one statement per
  * table), with their audit entries and e-mails, and their events marked processed in it. Everything
  * else, and all of a batch that fails, is applied one event at a time (`processWebhookEvent`), which
- * records each failure on its event for the job to retry. Events given in `verified` were just stored
- * by this process and are taken as they are; the others are read from the inbox unless processed.
- * Applying an event twice changes nothing (external ids and versions decide), so a job that ran one
- * meanwhile is harmless. `jobs`: the events' queued jobs, ended with the events they stand for.
+ * records each failure on its event for the job to retry. `handed`: what the webhook passed on with
+ * events it just stored: their queued jobs, ended with them, and the events as verified, taken as
+ * they are; the others are read from the inbox unless processed. Applying an event twice changes
+ * nothing (external ids and versions decide), so a job that ran one meanwhile is harmless.
  */
-export async function applyErpEvents(portal: Portal, eventIds: readonly Id[], verified: ReadonlyMap<Id, ErpEvent> = new Map(), jobs: ReadonlyMap<Id, Id> = new Map()): Promise<void> {
+export async function applyErpEvents(portal: Portal, eventIds: readonly Id[], handed: ReadonlyMap<Id, Handed> = new Map()): Promise<void> {
   const { options, payload } = portal
-  const unread = eventIds.filter((id) => !verified.has(id))
+  const unread = eventIds.filter((id) => !handed.get(id)?.event)
   const { docs } =
     unread.length === 0
       ? { docs: [] }
@@ -85,16 +81,20 @@ export async function applyErpEvents(portal: Portal, eventIds: readonly Id[], ve
     return { data: parsed.ok ? parsed.event.data : {}, id: row.id, type: parsed.ok ? parsed.event.type : 'invalid' }
   })
   // In the order they were stored, as the ERP sent them.
-  const events = [...read, ...[...verified].map(([id, event]): Stored => ({ data: event.data, id, type: event.type }))].sort(byId)
+  const verified = eventIds.flatMap((id): Stored[] => {
+    const event = handed.get(id)?.event
+    return event ? [{ data: event.data, id, type: event.type }] : []
+  })
+  const events = [...read, ...verified].sort(byId)
   const invoiceIds = events.filter(({ type }) => type === 'invoice.upserted').map(({ data }) => data.externalId)
   // A new invoice pushed once in the batch goes with the others; one pushed again, in order, alone.
   const together = events.filter(({ data, type }) => type === 'invoice.upserted' && ['draft', 'open'].includes(data.status as string) && invoiceIds.indexOf(data.externalId) === invoiceIds.lastIndexOf(data.externalId))
   const alone = events.filter((event) => !together.includes(event))
   const applyAlone = (event: Stored) =>
-    processWebhookEvent(portal, event.id, jobs.get(event.id)).catch((error: unknown) => payload.logger.error({ err: error, msg: 'payload-invoice-portal: ERP event left to the job queue' }))
+    processWebhookEvent(portal, event.id, handed.get(event.id)?.job).catch((error: unknown) => payload.logger.error({ err: error, msg: 'payload-invoice-portal: ERP event left to the job queue' }))
   const writeTogether = async (batch: Stored[]): Promise<Unwritten> => {
     try {
-      return await inTransaction(payload, (req) => createPushedInvoices(portal, req, batch, jobs))
+      return await inTransaction(payload, (req) => createPushedInvoices(portal, req, batch, handed))
     } catch (error) {
       payload.logger.warn({ err: error, msg: `payload-invoice-portal: ${batch.length} ERP invoices written one by one after their batch failed` })
       return { deferred: batch, newClients: [] }
@@ -127,7 +127,7 @@ const byId = (a: Stored, b: Stored) => Number(a.id) - Number(b.id) || String(a.i
  * are not new invoices after all (an invoice stored meanwhile), for `processWebhookEvent`, and those
  * of clients the portal doesn't know yet. A push no newer than the stored invoice is done here.
  */
-async function createPushedInvoices(portal: Portal, req: PayloadRequest, events: Stored[], jobs: ReadonlyMap<Id, Id>): Promise<Unwritten> {
+async function createPushedInvoices(portal: Portal, req: PayloadRequest, events: Stored[], handed: ReadonlyMap<Id, Handed>): Promise<Unwritten> {
   const { options, payload } = portal
   await lockNames(req, events.map((event) => erpLockName('invoice', externalIdOf(event))))
   const lookup = { depth: 0, overrideAccess: true, pagination: false, req } as const
@@ -153,6 +153,6 @@ async function createPushedInvoices(portal: Portal, req: PayloadRequest, events:
   await queueInvoicesIssued(portal, req, created.filter((invoice, index) => announces(null, fresh[index].data.status, invoice)))
   const processed = [...done, ...fresh].map((event) => event.id)
   await markInboxEvents(req, options.slugs.webhookEvents, processed, { lastError: null, status: 'processed' })
-  await completeQueuedJobs(req, processed.flatMap((id) => (jobs.has(id) ? [jobs.get(id)!] : [])))
+  await completeQueuedJobs(req, processed.flatMap((id) => handed.get(id)?.job ?? []))
   return { deferred, newClients }
 }
