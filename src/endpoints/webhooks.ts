@@ -6,6 +6,9 @@ import type { PluginContext } from '../utilities/context.js'
 import { recordEvent } from '../hooks/audit.js'
 import { processSoon, storeWebhookEvent } from '../payments/inbox.js'
 
+/** A `\u0000` escape in JSON text (one not itself escaped as `\\u0000`). */
+const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/i
+
 /** Senders retry on anything but 2xx, so bodies this large are refused outright rather than stored. */
 const MAX_BODY_BYTES = 512 * 1024
 
@@ -24,7 +27,10 @@ export function createWebhookEndpoint(ctx: PluginContext, source: WebhookSource)
       const body = length > MAX_BODY_BYTES ? null : await req.text!()
       if (body === null || Buffer.byteLength(body) > MAX_BODY_BYTES) return answer(413, { error: `The body is larger than ${MAX_BODY_BYTES} bytes.` })
 
-      const verified = await source.verifyWebhook(body, req.headers)
+      const checked = await source.verifyWebhook(body, req.headers)
+      // PostgreSQL's JSON holds no NUL character: such a body could never be stored, so it is refused
+      // as bad input rather than failing (and being retried) forever.
+      const verified: typeof checked = checked.outcome === 'accepted' && NUL_ESCAPE.test(body) ? { outcome: 'rejected', reason: 'The body contains a NUL character (\\u0000), which cannot be stored.' } : checked
       if (verified.outcome === 'rejected') {
         await recordEvent(ctx, req, { details: { problems: verified.problems, provider: source.name, reason: verified.reason }, type: 'webhook_rejected' })
         return answer(400, { error: verified.reason, ...(verified.problems ? { problems: verified.problems } : {}) })

@@ -166,6 +166,8 @@ describe('ERP webhook', () => {
       ['garbled header', { headers: { 'X-Invoice-Portal-Signature': 'sha256=abc' } }, /must read t=<unix seconds>,v1=/],
       ['invalid JSON', { body: '{"id": "evt_x", ' }, /not valid JSON/],
       ['unknown type', { event: { ...good, type: 'invoice.deleted' } }, /body\.type must be one of/],
+      // Valid JSON that PostgreSQL can't store: refused, not failed (and retried) forever.
+      ['NUL character', { event: erpEvent('invoice.upserted', erpInvoice('INV-ERP-BAD', 1, { notes: 'a\u0000b' })) }, /NUL character \(\\u0000\), which cannot be stored/],
     ]
     const before = await counts()
     const rejectedBefore = (await payload.count({ collection: 'portal-events', where: { type: { equals: 'webhook_rejected' } } })).totalDocs
