@@ -55,6 +55,8 @@ export function createDevConfig({ databaseUri, plugin, seed, smtpUrl }: DevConfi
       },
     ],
     db: postgresAdapter({
+      // Production does not push the schema: `payload migrate` applies these before the app starts.
+      migrationDir: path.resolve(dirname, 'migrations'),
       pool: { connectionString: databaseUri, max: 10 },
     }),
     email: smtpUrl ? smtpEmailAdapter(smtpUrl) : undefined,
