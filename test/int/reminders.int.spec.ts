@@ -4,6 +4,7 @@ import { getPayload, handleEndpoints } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createDevConfig } from '../../dev/config.js'
+import { queueSweepOnce } from '../../src/jobs/schedules.js'
 import { loadPortal } from '../../src/portal/context.js'
 import { sweepReminders } from '../../src/reminders/sweep.js'
 import { line, passwords } from '../helpers/fixtures.js'
@@ -129,6 +130,23 @@ describe('reminder sweep', () => {
       ;(second.db as unknown as { pool?: { on: (event: string, listener: () => void) => void } }).pool?.on('error', () => {})
       await second.destroy()
     }
+  })
+
+  it('app instances whose schedules fire at the same minute queue one sweep, and a new one once it has run', async () => {
+    const task = 'invoicePortalReminderSweep'
+    const waitingSweeps = async () =>
+      (await payload.count({ collection: 'payload-jobs', where: { and: [{ taskSlug: { equals: task } }, { completedAt: { exists: false } }] } })).totalDocs
+    await payload.jobs.run({ queue: 'invoice-portal' })
+    expect(await waitingSweeps()).toBe(0)
+    // Five schedules firing together, each in its own transaction on its own connection.
+    const queued = await Promise.all(Array.from({ length: 5 }, () => queueSweepOnce(payload, task)))
+    expect(queued.filter(Boolean)).toHaveLength(1)
+    expect(await waitingSweeps()).toBe(1)
+    expect(await queueSweepOnce(payload, task)).toBe(false)
+    await payload.jobs.run({ queue: 'invoice-portal' })
+    expect(await waitingSweeps()).toBe(0)
+    expect(await queueSweepOnce(payload, task)).toBe(true)
+    await payload.jobs.run({ queue: 'invoice-portal' })
   })
 
   it('sends at the local hour on both sides of the date line and on the day the clocks change', async () => {
