@@ -1,9 +1,15 @@
 import * as migration_20261122_035157_initial from './20261122_035157_initial.js';
+import * as migration_20261122_040142_portal_list_indexes from './20261122_040142_portal_list_indexes.js';
 
 export const migrations = [
   {
     up: migration_20261122_035157_initial.up,
     down: migration_20261122_035157_initial.down,
-    name: '20261122_035157_initial'
+    name: '20261122_035157_initial',
+  },
+  {
+    up: migration_20261122_040142_portal_list_indexes.up,
+    down: migration_20261122_040142_portal_list_indexes.down,
+    name: '20261122_040142_portal_list_indexes'
   },
 ];

@@ -157,6 +157,15 @@ export function createInvoicesCollection(ctx: PluginContext): CollectionConfig {
       beforeDelete: [allowDeleteOnlyWhen(options.slugs.invoices, 'Invoice', ['draft'], 'Void it instead.')],
       beforeValidate: [defaultInvoiceFromClient(ctx)],
     },
-    indexes: [{ fields: ['source', 'externalId'], unique: true }],
+    indexes: [
+      { fields: ['source', 'externalId'], unique: true },
+      // A contact's list is one client's invoices in one order (the portal's sorts), filtered by status:
+      // each sort has an index that starts with the client, so page N reads N pages of index, not the
+      // client's every row. Status comes last so that counting a page's total (with "not a draft",
+      // which every contact's query carries) reads the index alone. See bench/REPORT.md.
+      ...['issueDate', 'dueDate', 'total', 'number'].map((sort) => ({ fields: ['client', sort, 'status'] })),
+      // Status filters, the dashboard's balance and the next invoice due.
+      { fields: ['client', 'status', 'dueDate'] },
+    ],
   }
 }

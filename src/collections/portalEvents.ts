@@ -21,6 +21,8 @@ export function createPortalEventsCollection({ access, options }: PluginContext)
       { name: 'userAgent', type: 'text', access: { read: access.staffField } },
       { name: 'details', type: 'json' },
     ],
+    // A client's latest events, for the portal's dashboard.
+    indexes: [{ fields: ['client', 'createdAt'] }],
     timestamps: true,
   }
 }
