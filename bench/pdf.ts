@@ -64,6 +64,7 @@ import type { PdfJob } from '../src/pdf/model.js'
 
 import { chromiumPath, chromiumPerPdf, warmChromium } from './pdf/chromium.js'
 import { invoiceJob } from './pdf/job.js'
+import { atLeast, atMost, ratioAtMost } from './lib/report.js'
 import { checkPdf, cpuSnapshot, ms, othersCpuPercent, run, type Stats, statLine, stats, table } from './pdf/util.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -417,6 +418,16 @@ async function main() {
     ...zips.map((zip) => [`ZIP of ${zip.entries}, ${zip.label}`, 'info', `${zip.seconds.toFixed(1)} s, peak RSS ${mbText(zip.peakRssMb)}`, 'info']),
     ['(check) database cache stores every PDF', 'all stored', `${app.cacheRows} of ${app.cacheRowsExpected}`, pass(cacheComplete)],
   ]
+  // For bench/REPORT.md: the judged rows, with the Chromium figures of this run as the peer baseline.
+  const report = [
+    atMost('react-pdf render p50, warm, one thread (20-line invoice)', render.p50, 'ms', targets.renderP50Ms),
+    ratioAtMost('react-pdf render p50 against warm Chromium', render.p50, 'ms', { label: 'headless Chromium, warm page', measured: warmStats.p50 }, 1 / targets.chromiumWarmRatio),
+    ratioAtMost('react-pdf render p50 against Chromium per PDF', render.p50, 'ms', { label: 'headless Chromium, one process per PDF', measured: cliStats.p50 }, 1 / targets.chromiumPerPdfRatio),
+    atLeast(`PdfPool throughput, ${poolSize} workers`, poolPerSecond, 'PDFs/s', targets.poolPerSecond),
+    atMost('cached re-download p50 (portal route handler)', download.route.p50, 'ms', targets.downloadP50Ms),
+    atMost(`peak RSS, ${memory.renders.toLocaleString('en')} renders at once`, memory.peakRssMb, 'MB', targets.peakRssMb),
+    atMost('RSS rise over the second half of those renders (≤ 5 % of its mean)', tailRise, 'MB', 0.05 * tailMean),
+  ]
   const changed = new Set(revisions.map((entry) => entry.revision)).size > 1
   const failed = rows.filter((row) => row[3] === 'FAIL').length
   const total = seconds(started)
@@ -446,6 +457,7 @@ async function main() {
         quick,
         ratios: { chromiumPerPdf: cliRatio, chromiumWarm: warmRatio },
         render: { ...render, coldMs: cold.ms, diagnostics },
+        report,
         revisions,
         seed,
         table: rows,

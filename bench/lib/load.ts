@@ -4,6 +4,8 @@ import http from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import type { BenchReport } from './report.js'
+
 /** What the open-loop benches share: the app in its own process, signed deliveries, timing, percentiles. */
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -100,13 +102,15 @@ export async function openLoop(deliveries: Delivery[], perSecond: number, send: 
 }
 
 /**
- * Prints a bench's figures and checks, writes them to bench/results/<name>.json, and returns the exit
- * code: 0 when every check passed.
+ * Prints a bench's figures and checks, writes them to bench/results/<name>.json (with `report`'s rows
+ * and plot for bench/REPORT.md, see bench/lib/report.ts), and returns the exit code: 0 when every
+ * check passed.
  */
-export function reportChecks(name: string, figures: Record<string, unknown>, checks: ReadonlyArray<readonly [string, boolean]>): number {
+export function reportChecks(name: string, figures: Record<string, unknown>, checks: ReadonlyArray<readonly [string, boolean]>, report?: BenchReport): number {
   console.log(JSON.stringify(figures, null, 2))
   for (const [check, passed] of checks) console.log(`${passed ? 'PASS' : 'FAIL'}  ${check}`)
   mkdirSync(path.join(root, 'bench/results'), { recursive: true })
-  writeFileSync(path.join(root, `bench/results/${name}.json`), JSON.stringify({ checks: Object.fromEntries(checks), figures, when: new Date().toISOString() }, null, 2))
+  const forReport = report ? { plot: report.plot, report: report.rows } : {}
+  writeFileSync(path.join(root, `bench/results/${name}.json`), JSON.stringify({ checks: Object.fromEntries(checks), figures, ...forReport, when: new Date().toISOString() }, null, 2))
   return checks.every(([, passed]) => passed) ? 0 : 1
 }
