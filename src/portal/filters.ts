@@ -1,4 +1,4 @@
-import type { Where } from 'payload'
+import type { TypedUser, Where } from 'payload'
 
 import { isCurrency } from '../money/currencies.js'
 import { parseDecimal } from '../money/decimal.js'
@@ -93,4 +93,19 @@ export function invoiceWhere(query: InvoiceQuery, client: { currency?: null | st
   if (query.amountMax) and.push({ total: { less_than_equal: toMinorUnits(query.amountMax, currency) } })
   if (query.q) and.push({ number: { like: query.q } })
   return and.length ? { and } : {}
+}
+
+/** The Local API query of one list page, as the contact: what the list view runs (and bench/scale.ts measures). */
+export function invoiceListArgs(collection: string, contact: TypedUser, client: { currency?: null | string }, query: InvoiceQuery, today: string) {
+  return {
+    collection,
+    depth: 0,
+    limit: PAGE_SIZE,
+    overrideAccess: false,
+    page: query.page,
+    select: { amountDue: true, currency: true, dueDate: true, issueDate: true, number: true, status: true, total: true } as const,
+    sort: [query.sort, '-id'] as string[],
+    user: contact,
+    where: invoiceWhere(query, client, today),
+  }
 }

@@ -6,7 +6,7 @@ import type { PortalView } from './types.js'
 import { relationId } from '../../access/index.js'
 import { toMajorUnits } from '../../money/format.js'
 import { calendarDay, invoiceStatuses, payableInvoiceStatuses } from '../../status/machines.js'
-import { type InvoiceQuery, invoiceQueryString, invoiceWhere, PAGE_SIZE, parseInvoiceQuery } from '../filters.js'
+import { invoiceListArgs, type InvoiceQuery, invoiceQueryString, parseInvoiceQuery } from '../filters.js'
 import { loadSettings } from '../settings.js'
 import { day, money, percent, quantity } from '../format.js'
 import { InvoiceStatus, Notice, StatusBadge } from './shell.js'
@@ -46,17 +46,7 @@ const sortLabels = {
 export async function InvoiceListView(view: PortalView) {
   const { client, contact, locale, portal, route, t, timezone } = view
   const query = parseInvoiceQuery(view.query)
-  const result = await portal.payload.find({
-    collection: portal.options.slugs.invoices,
-    depth: 0,
-    limit: PAGE_SIZE,
-    overrideAccess: false,
-    page: query.page,
-    select: { amountDue: true, currency: true, dueDate: true, issueDate: true, number: true, status: true, total: true },
-    sort: [query.sort, '-id'],
-    user: contact,
-    where: invoiceWhere(query, client, calendarDay(new Date(), timezone)),
-  })
+  const result = await portal.payload.find(invoiceListArgs(portal.options.slugs.invoices, contact, client, query, calendarDay(new Date(), timezone)))
   const invoices = result.docs as unknown as Invoice[]
   const field = (name: keyof InvoiceQuery, label: string, type: string, extra: Record<string, string> = {}) => (
     <label>
