@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 
 import { admin, databaseUriOf } from './database.js'
+import { information, ratioAtMost } from './lib/report.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const resultsDir = path.join(root, 'bench/results')
@@ -758,6 +759,16 @@ async function main() {
   out.push('', summary)
   console.log(out.join('\n'))
 
+  // For bench/REPORT.md: the portal against Payload's REST API on the same data, the peer this run measured.
+  const restList = { label: 'Payload REST list (25, no select)', measured: timings.restList.p50 }
+  const restDetail = { label: "Payload REST, the detail page's data (3 calls)", measured: timings.restDetailData.p50 }
+  const report = [
+    ratioAtMost(`portal invoice list p50 (${invoiceCount.toLocaleString('en')} invoices, 25 rows)`, timings.portalList.p50, 'ms', restList, target),
+    information('portal invoice list p95', timings.portalList.p95, 'ms', { ...restList, measured: timings.restList.p95 }),
+    ratioAtMost('portal invoice detail p50', timings.portalDetail.p50, 'ms', restDetail, target),
+    information('portal invoice detail p95', timings.portalDetail.p95, 'ms', { ...restDetail, measured: timings.restDetailData.p95 }),
+    ...(sqlUnavailable ? [] : [information('SQL statements per portal list request', Math.max(...sql.portalList.counts), 'statements', { label: 'Payload REST list', measured: Math.max(...sql.restList.counts) })]),
+  ]
   const resultFile = path.join(resultsDir, 'portal.json')
   writeFileSync(
     resultFile,
@@ -773,6 +784,7 @@ async function main() {
         server: { buildSeconds: buildStep?.seconds ?? null, readySeconds: timingServer.readySeconds, seedStepSeconds: seedStep.seconds },
         spaced: { gapMs: spacedGapMs, timings: spaced },
         sql: sqlUnavailable ? { unavailable: sqlUnavailable } : { ...sql, flat: { detail: detailFlat, list: listFlat, rest: restFlat } },
+        report,
         summary,
         target: { detail: verdict(ratios.detail.p50), list: verdict(ratios.list.p50), maxRatio: target, measure: 'p50' },
         timings,

@@ -61,8 +61,10 @@ export function createDevConfig({ databaseUri, plugin, seed, smtpUrl }: DevConfi
     }),
     email: smtpUrl ? smtpEmailAdapter(smtpUrl) : undefined,
     // Large ZIP downloads are built by a job on the plugin's queue; the app runs it every minute.
-    // Tests run jobs themselves (payload.jobs.run), so no timer is left behind there.
-    jobs: process.env.NODE_ENV === 'test' ? {} : { autoRun: [{ cron: '* * * * *', limit: 5, queue: 'invoice-portal' }] },
+    // Tests run jobs themselves (payload.jobs.run), so no timer is left behind there. A web-only instance
+    // (INVOICE_PORTAL_ROLE=web) leaves the queue to the one worker process (`payload jobs:run`): Payload
+    // claims jobs with a read and then a write, so two runners could take the same job.
+    jobs: process.env.NODE_ENV === 'test' || process.env.INVOICE_PORTAL_ROLE === 'web' ? {} : { autoRun: [{ cron: '* * * * *', limit: 5, queue: 'invoice-portal' }] },
     onInit: seed ? seedDemoData : undefined,
     plugins: [
       invoicePortalPlugin({
