@@ -20,14 +20,14 @@
  * BENCH_PG_LOG (the PostgreSQL server log, found by itself otherwise), BENCH_DATABASE_SERVER.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 
 import { admin, databaseUriOf } from './database.js'
+import { freePort, otherNextProcesses, runStep, stopProcessGroup } from './lib/process.js'
 import { information, ratioAtMost } from './lib/report.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -65,50 +65,6 @@ const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   ...extra,
 })
 
-/** Runs a step to its end with its output in bench/results/<name>.log; throws with the log's tail on failure. */
-async function runStep(
-  name: string,
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  onOutput?: (output: string) => void,
-): Promise<{ output: string; seconds: number }> {
-  const since = Date.now()
-  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  const take = (chunk: Buffer) => {
-    output += chunk.toString()
-    onOutput?.(output)
-  }
-  child.stdout.on('data', take)
-  child.stderr.on('data', take)
-  const code = await new Promise<number>((resolve) => {
-    child.on('error', (error) => {
-      output += `\n${error.message}`
-      resolve(127)
-    })
-    child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1)))
-  })
-  writeFileSync(path.join(resultsDir, `${name}.log`), output)
-  if (code !== 0) throw new Error(`${name} failed (exit ${code}); last output:\n${output.split('\n').slice(-30).join('\n')}`)
-  return { output, seconds: seconds(since) }
-}
-
-/** Other `next build` / `next start` processes on this machine (Linux): a build replaces dev/.next under them. */
-function otherNextProcesses(): string[] {
-  if (!existsSync('/proc')) return []
-  const found: string[] = []
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)) {
-    try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()
-      if (/next-server|next-build|\bnext (build|start)\b/.test(command)) found.push(`${pid} ${command.slice(0, 80)}`)
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found
-}
-
 async function waitForOtherBuilds(): Promise<void> {
   for (let waited = 0; waited < 600_000; waited += 5000) {
     const others = otherNextProcesses()
@@ -127,14 +83,6 @@ function revision(): string {
   } catch {
     return 'unknown'
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 type Server = { base: string; child: ChildProcess; exited: Promise<void>; logFile: string; readySeconds: number }
@@ -174,22 +122,7 @@ async function startServer(label: string): Promise<Server> {
 async function stopServer(): Promise<void> {
   const running = server
   server = null
-  if (!running?.child.pid || running.child.exitCode !== null || running.child.signalCode !== null) return
-  const group = -running.child.pid
-  try {
-    process.kill(group, 'SIGTERM')
-  } catch {
-    return
-  }
-  const stopped = await Promise.race([running.exited.then(() => true), sleep(10_000).then(() => false)])
-  if (!stopped) {
-    try {
-      process.kill(group, 'SIGKILL')
-    } catch {
-      // already gone
-    }
-    await running.exited
-  }
+  if (running) await stopProcessGroup(running.child, running.exited)
 }
 
 // Last resort when the process ends without the cleanup (an uncaught error in a callback).

@@ -111,3 +111,28 @@ export async function stopProcessGroup(child: ChildProcess, exited: Promise<unkn
   }
   await exited
 }
+
+/**
+ * CPU seconds (user + system, all threads) used so far by each named process group, and by the
+ * PostgreSQL server's processes (every database), from Linux's /proc; none elsewhere.
+ */
+export function cpuSecondsOf(groups: Record<string, number>): Record<string, number> {
+  const used: Record<string, number> = Object.fromEntries([...Object.keys(groups), 'postgres'].map((name) => [name, 0]))
+  if (!existsSync('/proc')) return used
+  const nameOf = new Map(Object.entries(groups).map(([name, group]) => [group, name]))
+  // USER_HZ: the unit of /proc's times, 100 on Linux whatever the kernel's own tick.
+  const ticksPerSecond = 100
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      // After the command: state, ppid, pgrp, …, utime (12th), stime (13th).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const name = nameOf.get(Number(fields[2])) ?? (command === 'postgres' ? 'postgres' : undefined)
+      if (name) used[name] += (Number(fields[11]) + Number(fields[12])) / ticksPerSecond
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return used
+}
