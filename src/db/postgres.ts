@@ -267,19 +267,38 @@ export async function markInboxEvents(
     .where(inArray(inbox.id, [...ids]))
 }
 
+/** How long a job ended by `completeQueuedJobs` stays before it is cleared: far past any worker's claim. */
+const endedJobsKeptFor = '10 minutes'
+
 /**
  * Ends queued jobs whose work was done another way (an inbox event processed straight after its
  * answer): in the same transaction as that work, so the job stays queued if the work is rolled back.
- * A job a worker has started is left to finish (it finds the work done). Deleted, as Payload deletes
- * completed jobs, unless the host keeps them (`jobs.deleteJobOnComplete: false`): then marked done.
+ * A job a worker has started is left to finish (it finds the work done).
+ *
+ * Marked done, never deleted at once: Payload's `runJobs` claims jobs in two steps (read, then an
+ * update per job), and a row deleted between the two makes the worker throw and a `jobs:run --cron`
+ * process exit. A marked row is still there to claim (the worker finds the work done) and no longer
+ * matches the next read. Rows of the same tasks ended long ago are cleared in the same statement,
+ * as Payload deletes completed jobs, unless the host keeps them (`jobs.deleteJobOnComplete: false`).
  */
 export async function completeQueuedJobs(runner: Runner, ids: ReadonlyArray<number | string>): Promise<void> {
   if (ids.length === 0) return
   const { adapter, db } = await connection(runner)
   const jobs = table(adapter, 'payload-jobs')
   const waiting = and(inArray(jobs.id, [...ids]), eq(jobs.processing, false), isNull(jobs.completedAt))
-  if (runner.payload.config.jobs?.deleteJobOnComplete === false) await db.update(jobs).set({ completedAt: sql`now()`, updatedAt: sql`now()` }).where(waiting)
-  else await db.delete(jobs).where(waiting)
+  const ended = db.$with('ended').as(db.update(jobs).set({ completedAt: sql`now()`, updatedAt: sql`now()` }).where(waiting).returning({ task: jobs.taskSlug }))
+  if (runner.payload.config.jobs?.deleteJobOnComplete === false) {
+    await db.with(ended).select({ task: ended.task }).from(ended)
+    return
+  }
+  // Bounded, oldest first: each call clears more than it marks, so the backlog never grows.
+  const stale = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(sql`${jobs.taskSlug} in (select ${ended.task} from ${ended})`, eq(jobs.processing, false), sql`${jobs.completedAt} < now() - ${endedJobsKeptFor}::interval`))
+    .orderBy(jobs.completedAt)
+    .limit(Math.max(100, ids.length * 2))
+  await db.with(ended).delete(jobs).where(inArray(jobs.id, stale))
 }
 
 /**

@@ -33,7 +33,7 @@ const inboxRow = async (eventId: string) =>
 /** The queued webhook job of each event (by its ERP event id), where one is still waiting. */
 const queuedJobs = async (eventIds: string[]) => {
   const rows = (await payload.find({ collection: 'webhook-events', depth: 0, limit: 0, pagination: false, where: { eventId: { in: eventIds } } })).docs
-  const { docs } = await payload.find({ collection: 'payload-jobs', depth: 0, limit: 0, pagination: false, where: { taskSlug: { equals: WEBHOOK_TASK } } })
+  const { docs } = await payload.find({ collection: 'payload-jobs', depth: 0, limit: 0, pagination: false, where: { completedAt: { exists: false }, taskSlug: { equals: WEBHOOK_TASK } } })
   const waiting = new Set(docs.map((job) => String((job.input as { event: string }).event)))
   return rows.filter((row) => waiting.has(String(row.id))).map((row) => row.eventId as string)
 }
@@ -216,6 +216,52 @@ describe('ERP webhook', () => {
     expect((await payload.count({ collection: 'webhook-events', where: { and: [{ provider: { equals: 'erp' } }, { status: { not_equals: 'processed' } }] } })).totalDocs).toBe(0)
     // Applied straight after their answers, so their queued jobs were ended with them.
     expect(await queuedJobs(pushes.map((push) => push.id))).toEqual([])
+  })
+
+  it('a worker that read a job before the push was applied without it still claims it, finds the work done and does not crash', async () => {
+    const portal = await loadPortal(app.config)
+    const push = erpEvent('client.upserted', { externalId: 'C-RACE', name: 'Race BV', version: 1 })
+    const stored = await storeWebhookEvent(portal, { payload } as never, { eventId: push.id, payload: JSON.stringify(push), provider: 'erp', type: push.type })
+    if (stored.duplicate) throw new Error('stored as a duplicate')
+    // Payload's runJobs reads the waiting jobs, then claims each by id: the push is applied between the two.
+    const read = await payload.db.find({ collection: 'payload-jobs', limit: 0, pagination: false, where: { and: [{ id: { equals: stored.job } }, { completedAt: { exists: false } }, { processing: { equals: false } }] } })
+    expect(read.docs).toHaveLength(1)
+    await processWebhookEvent(portal, stored.event, stored.job)
+    const claimed = await payload.db.updateJobs({ data: { processing: true }, id: stored.job, req: {} as never, returning: true })
+    expect(claimed?.map((job) => String(job.id))).toEqual([String(stored.job)])
+    expect(await processWebhookEvent(portal, stored.event)).toBe('already_processed')
+    // Ended: the next read finds nothing to run for it.
+    expect(await queuedJobs([push.id])).toEqual([])
+    expect((await payload.count({ collection: 'clients', where: { externalId: { equals: 'C-RACE' } } })).totalDocs).toBe(1)
+  })
+
+  it('jobs ended by an applied push are cleared once they are old, a bounded number at a time', async () => {
+    const portal = await loadPortal(app.config)
+    const jobsTable = `"${(payload.db as unknown as { tableNameMap: Map<string, string> }).tableNameMap.get('payload_jobs')}"`
+    const drizzle = (payload.db as unknown as { drizzle: { execute: (query: string) => Promise<{ rows: Array<Record<string, unknown>> }> } }).drizzle
+    const endedCount = async () => Number((await drizzle.execute(`select count(*) as n from ${jobsTable} where task_slug = '${WEBHOOK_TASK}' and completed_at is not null`)).rows[0].n)
+    const endOne = async (id: string) => {
+      const push = erpEvent('client.upserted', { externalId: `C-OLD-${id}`, name: `Old ${id}`, version: 1 })
+      const stored = await storeWebhookEvent(portal, { payload } as never, { eventId: push.id, payload: JSON.stringify(push), provider: 'erp', type: push.type })
+      if (stored.duplicate) throw new Error('stored as a duplicate')
+      await processWebhookEvent(portal, stored.event, stored.job)
+      return stored.job
+    }
+    for (let index = 0; index < 150; index += 1) await endOne(`a${index}`)
+    const recent = await endOne('recent')
+    const before = await endedCount()
+    expect(before).toBeGreaterThanOrEqual(151)
+    // Everything but the most recent one ended 11 minutes ago; the clearing keeps a job 10.
+    await drizzle.execute(`update ${jobsTable} set completed_at = now() - interval '11 minutes' where task_slug = '${WEBHOOK_TASK}' and completed_at is not null and id <> ${Number(recent)}`)
+    await endOne('next-1')
+    // One call clears at most 100 of them (twice the jobs it ends, at least 100), the oldest first.
+    expect(await endedCount()).toBe(before + 1 - 100)
+    await endOne('next-2')
+    expect(await endedCount()).toBe(before + 2 - 200)
+    // The one ended a moment ago stays: a worker may still be about to claim it.
+    const left = (await drizzle.execute(`select id from ${jobsTable} where task_slug = '${WEBHOOK_TASK}' and completed_at > now() - interval '10 minutes'`)).rows.map((row) => String(row.id))
+    expect(left).toContain(String(recent))
+    expect(left).toHaveLength(3)
   })
 
   it('the collections’ rules hold: an issued invoice’s lines are not rewritten; the event fails with the rule’s message', async () => {
