@@ -13,6 +13,7 @@ import { brandingOf, loadSettings } from './settings.js'
 import { consumeMagicToken, createMagicToken } from './tokens.js'
 import { downloadDocumentPdf, downloadStatement, downloadZip, isDocumentPdfPath, isPdfDownload } from './downloads.js'
 import { eventRequest, notFound, seeOther } from './responses.js'
+import { STYLESHEET, stylesheet } from './styles.js'
 
 /**
  * The portal's form posts and downloads, mounted by the host at `<route>/api/[...path]`. Every form is a
@@ -287,6 +288,7 @@ export function createPortalRouteHandlers(config: HostConfig) {
       const portal = await loadPortal(config)
       const segments = segmentsOf(portal, request)
       const [kind, id] = segments
+      if (kind === STYLESHEET && segments.length === 1) return stylesheet(request)
       // A PDF download reads the contact's client anyway and checks its portal switch from there (downloads.ts).
       const contact = isPdfDownload(segments) ? await authenticate(portal, readCookie(request.headers.get('cookie'), SESSION_COOKIE)) : await contactFrom(portal, request)
       if (!contact) {

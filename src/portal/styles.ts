@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 /** The portal's stylesheet: small, no framework, readable from 360 px to desktop, visible focus everywhere. */
 export const portalCss = `
 :root { --brand: #1d4ed8; --ink: #111827; --muted: #4b5563; --line: #d1d5db; --bg: #f9fafb; --ok: #166534; --warn: #92400e; --bad: #991b1b; }
@@ -56,3 +58,21 @@ footer.legal { max-width: 1100px; margin: 32px auto; padding: 0 16px; color: var
   h1 { font-size: 1.35rem; }
 }
 `
+
+/**
+ * The stylesheet is served, not inlined: inlined, every page carried it twice (in its HTML and again
+ * in its RSC payload) and rendered it each time; served under a versioned URL, a browser fetches it
+ * once per release. Mounted on the portal's route handler, at `<route>/api/styles.css`.
+ */
+export const STYLESHEET = 'styles.css'
+const version = createHash('sha256').update(portalCss).digest('hex').slice(0, 12)
+
+export const stylesheetHref = (route: string) => `${route}/api/${STYLESHEET}?v=${version}`
+
+/** Cached for a year under this release's version; under any other (a page from before a release), revalidated. */
+export function stylesheet(request: Request): Response {
+  const current = new URL(request.url).searchParams.get('v') === version
+  return new Response(portalCss, {
+    headers: { 'Cache-Control': current ? 'public, max-age=31536000, immutable' : 'no-cache', 'Content-Type': 'text/css; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
+  })
+}

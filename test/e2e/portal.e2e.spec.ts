@@ -86,9 +86,16 @@ test('a contact signs in with a password, filters invoices by URL and reads a pa
   // Newest issue date first (the default sort).
   const all = [consulting, workshop, duplicate, hosting, discovery, legacy]
 
+  const stylesheets: Array<{ cacheControl?: string; status: number }> = []
+  page.on('response', (response) => {
+    if (new URL(response.url()).pathname === '/portal/api/styles.css') stylesheets.push({ cacheControl: response.headers()['cache-control'], status: response.status() })
+  })
   await portalSignIn(page, demoLogins.acmeBilling)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overzicht')
   await expect(page.locator('header')).toContainText('Alice Janssen')
+  // The portal's stylesheet is served once under its version and cached; the page is styled by it.
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(249, 250, 251)')
+  expect(stylesheets[0]).toEqual({ cacheControl: 'public, max-age=31536000, immutable', status: 200 })
   await expect(page.getByTestId('open-balance')).toHaveText(acme.openBalance)
   await expect(page.getByTestId('overdue-amount')).toHaveText(acme.overdue)
   // The balance links to exactly the invoices it adds up: open and partially paid ones.

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
 import { loadPortal, type Portal } from '../../src/portal/context.js'
 import { authenticate } from '../../src/portal/session.js'
+import { portalCss, stylesheetHref } from '../../src/portal/styles.js'
 import { consumeMagicToken, createMagicToken, hashToken } from '../../src/portal/tokens.js'
 import { passwords, pdfUpload } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/payload.js'
@@ -137,6 +138,21 @@ describe('password sign-in', () => {
       const dropped = await http.post('login', { email: 'signin@alpha.test', next: 'https://evil.test/x', password: 'nope' })
       expect(dropped.location).toBe('/portal/login?error=invalid')
     })
+  })
+})
+
+describe('stylesheet', () => {
+  it('is served without a session, cached for a year under the version the pages link, revalidated under any other', async () => {
+    const href = stylesheetHref('/portal')
+    const current = await http.get(href.replace('/portal/api/', ''))
+    expect(current.status).toBe(200)
+    expect(current.headers.get('content-type')).toBe('text/css; charset=utf-8')
+    expect(current.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    expect(current.body).toBe(portalCss)
+    const stale = await http.get('styles.css?v=0123456789ab')
+    expect(stale.status).toBe(200)
+    expect(stale.headers.get('cache-control')).toBe('no-cache')
+    expect((await http.get('styles.css/extra')).status).toBe(303)
   })
 })
 
