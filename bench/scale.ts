@@ -324,7 +324,7 @@ try {
     ],
     targets: [{ label: 'list target 15 ms', y: targets.page1P95 }, { label: 'dashboard target 20 ms', y: targets.dashboardP95 }],
     title: `Portal latency against invoices per client (${seedInfo.counts.invoices.toLocaleString('en')} invoices in all, 2 cores)`,
-    x: 'invoices of the client (log scale)',
+    x: 'invoices of the client',
     y: 'ms',
   }
   exitCode = reportChecks('scale', figures, checks, { plot, rows })
