@@ -19,6 +19,17 @@ describe('sanitizeOptions', () => {
     expect(options.payments).toEqual({ providers: [], reconcileCron: '*/15 * * * *', staleAfterMinutes: 60 })
     expect(options.erp).toEqual({ outbound: [], outboundRetry: { attempts: 8, delaySeconds: 30 }, overdueCron: '0 * * * *', secrets: [] })
     expect(options.reminders).toEqual({ cron: '0 * * * *', minimumGapDays: 2, sendHour: 9, steps: [{ days: -3 }, { days: 1 }, { days: 7 }, { days: 14 }] })
+    expect(options.portal.throttle).toEqual({
+      login: { perEmail: 10, perIp: 50, windowSeconds: 900 },
+      magicLink: { perEmail: 10, perIp: 30, windowSeconds: 3600 },
+      passwordReset: { perEmail: 10, perIp: 30, windowSeconds: 3600 },
+    })
+  })
+
+  it('takes throttle limits per action, each over its defaults', () => {
+    const { throttle } = sanitizeOptions({ portal: { throttle: { login: { perIp: 200 }, passwordReset: { perEmail: 2, windowSeconds: 600 } } } }, host).portal
+    expect(throttle.login).toEqual({ perEmail: 10, perIp: 200, windowSeconds: 900 })
+    expect(throttle.passwordReset).toEqual({ perEmail: 2, perIp: 30, windowSeconds: 600 })
   })
 
   it('takes one ERP secret or several while one is rotated', () => {
@@ -56,6 +67,9 @@ describe('sanitizeOptions', () => {
     ['pattern with unknown token', { numbering: { creditNote: 'CN-{DD}-{SEQ}' } }, /"numbering\.creditNote" has an unknown token/],
     ['portal route without slash', { portal: { route: 'portal' } }, /"portal\.route" must be a path/],
     ['bad colour', { portal: { branding: { primaryColor: 'blue' } } }, /"portal\.branding\.primaryColor" must be a hex colour/],
+    ['an unknown throttled action', { portal: { throttle: { signup: { perIp: 1 } } } }, /"portal\.throttle\.signup" is not a known option/],
+    ['a zero throttle limit', { portal: { throttle: { login: { perEmail: 0 } } } }, /"portal\.throttle\.login\.perEmail" must be a positive whole number/],
+    ['an unknown throttle setting', { portal: { throttle: { magicLink: { perHour: 3 } } } }, /"portal\.throttle\.magicLink\.perHour" is not a known option/],
     ['isStaff not a function', { access: { isStaff: true } }, /"access\.isStaff" must be a function/],
     ['documents.staticDir empty', { documents: { staticDir: '' } }, /"documents\.staticDir" must be a non-empty/],
     ['payments not a list', { payments: { name: 'stripe' } }, /option "payments" must be a list of providers/],

@@ -27,6 +27,7 @@ export type InvoicePortalCollection =
   | 'portalTokens'
   | 'reminders'
   | 'sequences'
+  | 'throttles'
   | 'webhookDeliveries'
   | 'webhookEvents'
 
@@ -42,6 +43,7 @@ export const defaultSlugs: Record<InvoicePortalCollection, string> = {
   portalTokens: 'invoice-portal-tokens',
   reminders: 'invoice-portal-reminders',
   sequences: 'invoice-portal-sequences',
+  throttles: 'invoice-portal-throttles',
   webhookDeliveries: 'invoice-portal-webhook-deliveries',
   webhookEvents: 'webhook-events',
 }
@@ -200,7 +202,28 @@ export type InvoicePortalPluginOptions = {
     magicLinkMinutes?: number
     /** Path the host mounts the portal at. @default '/portal' */
     route?: string
+    /**
+     * How many sign-in failures, magic-link and password-reset requests one e-mail address and one IP
+     * address may make in a window, counted in PostgreSQL so that every app instance shares them.
+     * Past a limit the request is refused with 429 and `Retry-After` until its window ends, before any
+     * password is checked or e-mail sent. Through the portal, REST, GraphQL and the Local API alike.
+     * @default login: 10 per e-mail and 50 per IP in 15 minutes; magicLink and passwordReset: 10 per
+     * e-mail and 30 per IP in an hour (a contact is also sent at most 5 links per link lifetime)
+     */
+    throttle?: Partial<Record<ThrottledAction, Partial<ThrottleRule>>>
   }
+}
+
+/** What is throttled: failed sign-ins, and requests that send an e-mail. */
+export type ThrottledAction = 'login' | 'magicLink' | 'passwordReset'
+
+export type ThrottleRule = {
+  /** Most counted requests for one e-mail address in a window. */
+  perEmail: number
+  /** Most counted requests from one IP address in a window (from `X-Forwarded-For`, see the README). */
+  perIp: number
+  /** Length of the window, in seconds. */
+  windowSeconds: number
 }
 
 /** One step of a reminder sequence. */
@@ -244,6 +267,7 @@ export type SanitizedOptions = {
     branding: Required<Pick<PortalBranding, 'primaryColor'>> & PortalBranding
     magicLinkMinutes: number
     route: string
+    throttle: Record<ThrottledAction, ThrottleRule>
   }
   slugs: Record<InvoicePortalCollection, string>
   /** Slug of the host's admin user collection: its users are staff. */
@@ -360,7 +384,7 @@ export function sanitizeOptions(
   }
 
   assertObject(input.portal, 'portal')
-  if (input.portal) assertKnownKeys(input.portal, ['baseUrl', 'branding', 'magicLinkMinutes', 'route'], 'portal.')
+  if (input.portal) assertKnownKeys(input.portal, ['baseUrl', 'branding', 'magicLinkMinutes', 'route', 'throttle'], 'portal.')
   const baseUrl = input.portal?.baseUrl
   if (baseUrl !== undefined && (typeof baseUrl !== 'string' || !/^https?:\/\/[^/]+/.test(baseUrl))) {
     throw new InvoicePortalOptionError('portal.baseUrl', `must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`)
@@ -381,6 +405,7 @@ export function sanitizeOptions(
     throw new InvoicePortalOptionError('portal.branding.primaryColor', `must be a hex colour such as "#1d4ed8", got ${JSON.stringify(primaryColor)}`)
   }
 
+  const throttle = sanitizeThrottle(input.portal?.throttle)
   const payments = sanitizePayments(input)
   const erp = sanitizeErp(input)
   const reminders = sanitizeReminders(input)
@@ -397,11 +422,34 @@ export function sanitizeOptions(
     overrides,
     payments,
     pdf,
-    portal: { baseUrl: baseUrl?.replace(/\/$/, ''), branding: { ...branding, primaryColor }, magicLinkMinutes, route },
+    portal: { baseUrl: baseUrl?.replace(/\/$/, ''), branding: { ...branding, primaryColor }, magicLinkMinutes, route, throttle },
     reminders,
     slugs,
     staffSlug,
   }
+}
+
+const defaultThrottle: Record<ThrottledAction, ThrottleRule> = {
+  login: { perEmail: 10, perIp: 50, windowSeconds: 15 * 60 },
+  magicLink: { perEmail: 10, perIp: 30, windowSeconds: 60 * 60 },
+  passwordReset: { perEmail: 10, perIp: 30, windowSeconds: 60 * 60 },
+}
+
+function sanitizeThrottle(input: unknown): Record<ThrottledAction, ThrottleRule> {
+  assertObject(input, 'portal.throttle')
+  const given = (input ?? {}) as Partial<Record<ThrottledAction, Partial<ThrottleRule>>>
+  assertKnownKeys(given, Object.keys(defaultThrottle), 'portal.throttle.')
+  const rules = {} as Record<ThrottledAction, ThrottleRule>
+  for (const action of Object.keys(defaultThrottle) as ThrottledAction[]) {
+    assertObject(given[action], `portal.throttle.${action}`)
+    assertKnownKeys(given[action] ?? {}, ['perEmail', 'perIp', 'windowSeconds'], `portal.throttle.${action}.`)
+    const rule = { ...defaultThrottle[action], ...given[action] }
+    for (const [name, value] of Object.entries(rule)) {
+      if (!Number.isInteger(value) || value < 1) throw new InvoicePortalOptionError(`portal.throttle.${action}.${name}`, `must be a positive whole number, got ${JSON.stringify(value)}`)
+    }
+    rules[action] = rule
+  }
+  return rules
 }
 
 function sanitizeErp(input: InvoicePortalPluginOptions): SanitizedOptions['erp'] {

@@ -31,7 +31,7 @@ describe('invoicePortalPlugin', () => {
   it('adds every collection and the settings global', () => {
     const config = invoicePortalPlugin()(hostConfig())
     expect(config.collections!.map((collection) => collection.slug).sort()).toEqual(
-      ['users', 'posts', 'notes', 'clients', 'contacts', 'invoices', 'payments', 'credit-notes', 'documents', 'portal-events', 'invoice-portal-tokens', 'invoice-portal-pdf-cache', 'webhook-events', 'invoice-portal-sequences', 'invoice-portal-webhook-deliveries', 'invoice-portal-reminders'].sort(),
+      ['users', 'posts', 'notes', 'clients', 'contacts', 'invoices', 'payments', 'credit-notes', 'documents', 'portal-events', 'invoice-portal-tokens', 'invoice-portal-pdf-cache', 'webhook-events', 'invoice-portal-sequences', 'invoice-portal-webhook-deliveries', 'invoice-portal-reminders', 'invoice-portal-throttles'].sort(),
     )
     expect(config.globals!.map((global) => global.slug)).toEqual(['site', 'invoice-portal-settings'])
   })

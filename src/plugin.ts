@@ -25,6 +25,7 @@ import { createPdfEndpoint } from './endpoints/pdf.js'
 import { createSettingsGlobal } from './globals/settings.js'
 import { createInboxAndMailTasks } from './jobs/tasks.js'
 import { createRemindersCollection } from './collections/reminders.js'
+import { createThrottlesCollection } from './collections/throttles.js'
 import { startSchedules } from './jobs/schedules.js'
 import { createZipTask } from './jobs/zipTask.js'
 import { type InvoicePortalCollection, type InvoicePortalPluginOptions, PORTAL_CONFIG_KEY, sanitizeOptions } from './options.js'
@@ -41,6 +42,7 @@ const factories: Record<InvoicePortalCollection, (ctx: PluginContext) => Collect
   portalTokens: createPortalTokensCollection,
   reminders: createRemindersCollection,
   sequences: createSequencesCollection,
+  throttles: createThrottlesCollection,
   webhookDeliveries: createWebhookDeliveriesCollection,
   webhookEvents: createWebhookEventsCollection,
 }
@@ -54,7 +56,8 @@ const accessOperations = ['create', 'read', 'update', 'delete', 'readVersions', 
 export const invoicePortalPlugin =
   (pluginOptions: InvoicePortalPluginOptions = {}) =>
   (incomingConfig: Config): Config => {
-    const config: Config = { ...incomingConfig }
+    // A throttled request is expected traffic under attack, not a fault: one line each, no stack (security/throttle.ts).
+    const config: Config = { ...incomingConfig, loggingLevels: { ...({ TooManyAttempts: 'info' } as Config['loggingLevels']), ...incomingConfig.loggingLevels } }
     const hostCollections = config.collections ?? []
     const adminUserSlug = config.admin?.user ?? hostCollections.find((collection) => collection.auth)?.slug ?? 'users'
     const options = sanitizeOptions(pluginOptions, {

@@ -1,5 +1,6 @@
 import * as migration_20261122_035157_initial from './20261122_035157_initial.js';
 import * as migration_20261122_040142_portal_list_indexes from './20261122_040142_portal_list_indexes.js';
+import * as migration_20261122_061226_throttles from './20261122_061226_throttles.js';
 
 export const migrations = [
   {
@@ -10,6 +11,11 @@ export const migrations = [
   {
     up: migration_20261122_040142_portal_list_indexes.up,
     down: migration_20261122_040142_portal_list_indexes.down,
-    name: '20261122_040142_portal_list_indexes'
+    name: '20261122_040142_portal_list_indexes',
+  },
+  {
+    up: migration_20261122_061226_throttles.up,
+    down: migration_20261122_061226_throttles.down,
+    name: '20261122_061226_throttles'
   },
 ];

@@ -85,6 +85,8 @@ export function createAccess(options: SanitizedOptions) {
     sequences: { ...standard('sequences'), create: nobody, delete: nobody, update: nobody },
     /** Sign-in tokens: written and spent only by the portal's own code; staff may look. */
     portalTokens: { ...standard('portalTokens'), create: nobody, delete: nobody, update: nobody },
+    /** Throttle counters: written only by the throttle's upsert; staff may look. */
+    throttles: { ...standard('throttles'), create: nobody, delete: nobody, update: nobody },
     settings: { read: staffOnly, readDrafts: staffOnly, readVersions: staffOnly, update: staffOnly },
     /** The outbound delivery log is written by the delivery job only; staff read it and retry with its button. */
     webhookDeliveries: { ...standard('webhookDeliveries'), create: nobody, delete: nobody, update: nobody },

@@ -7,6 +7,7 @@ import { externalIdField, externalVersionField } from '../fields/external.js'
 import { recordEvent } from '../hooks/audit.js'
 import { hookFlags } from '../utilities/context.js'
 import { resetPasswordEmail } from '../hooks/contactEmails.js'
+import { loginFailureAudit, throttleAfterLogin, throttleBeforeOperation } from '../hooks/throttle.js'
 
 /**
  * The people of a client who sign in to the portal. An auth collection of its own, apart from the
@@ -74,7 +75,9 @@ export function createContactsCollection({ access, options }: PluginContext): Co
       externalVersionField(access),
     ],
     hooks: {
+      afterError: [loginFailureAudit({ access, options })],
       afterLogin: [
+        throttleAfterLogin({ access, options }),
         async ({ context, req, user }) => {
           if (hookFlags(context).verifyPassword) return
           await req.payload.update({
@@ -86,6 +89,7 @@ export function createContactsCollection({ access, options }: PluginContext): Co
           await recordEvent({ access, options }, req, { client: user.client, contact: user.id, type: 'login' })
         },
       ],
+      beforeOperation: [throttleBeforeOperation({ access, options })],
       // Runs after the password is checked, so it tells nothing to someone who does not know it.
       beforeLogin: [
         async ({ req, user }) => {

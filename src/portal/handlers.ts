@@ -7,13 +7,14 @@ import { withFlags } from '../utilities/context.js'
 import { escapeHtml } from '../utilities/html.js'
 import { recordEvent } from '../hooks/audit.js'
 import { type HostConfig, loadPortal, type Portal, portalUrl } from './context.js'
-import { toPortalLocale, translator } from './i18n.js'
+import { localeFromHeader, toPortalLocale, translator } from './i18n.js'
 import { authenticate, clearedSessionCookie, type Contact, portalEnabledFor, readCookie, SESSION_COOKIE, sessionCookie, startSession } from './session.js'
 import { brandingOf, loadSettings } from './settings.js'
 import { consumeMagicToken, createMagicToken } from './tokens.js'
 import { downloadDocumentPdf, downloadStatement, downloadZip, isDocumentPdfPath, isPdfDownload } from './downloads.js'
 import { eventRequest, notFound, seeOther } from './responses.js'
-import { STYLESHEET, stylesheet } from './styles.js'
+import { STYLESHEET, stylesheet, stylesheetHref } from './styles.js'
+import { countRequest, requestIp as ipOf, TooManyAttempts } from '../security/throttle.js'
 
 /**
  * The portal's form posts and downloads, mounted by the host at `<route>/api/[...path]`. Every form is a
@@ -34,8 +35,17 @@ const requestHost = (request: Request) =>
 /** The origin the browser used, for links in e-mails when no `portal.baseUrl` is configured. */
 const requestOrigin = (request: Request) => `${isSecure(request) ? 'https' : 'http'}://${requestHost(request)}`
 
-const requestIp = (request: Request) =>
-  request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || undefined
+const requestIp = (request: Request) => ipOf(request.headers)
+
+/** 429 with `Retry-After`, as a page in the portal's chrome with the way back to the sign-in form. */
+function tooManyAttempts(portal: Portal, request: Request, retryAfterSeconds = 60): Response {
+  const locale = localeFromHeader(request.headers.get('accept-language'))
+  const t = translator(locale)
+  const route = portal.options.portal.route
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60))
+  const body = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(t('throttle.title'))}</title><link rel="stylesheet" href="${escapeHtml(stylesheetHref(route))}"></head><body><main id="content"><h1>${escapeHtml(t('throttle.title'))}</h1><p role="alert">${escapeHtml(t('throttle.body', { minutes }))}</p><p><a href="${escapeHtml(`${route}/login`)}">${escapeHtml(t('login.title'))}</a></p></main></body></html>`
+  return new Response(body, { headers: { 'Cache-Control': 'no-store', 'Content-Type': 'text/html; charset=utf-8', 'Retry-After': String(Math.ceil(retryAfterSeconds)) }, status: 429 })
+}
 
 const text = (form: FormData, name: string) => {
   const value = form.get(name)
@@ -66,6 +76,8 @@ const login: Handler = async ({ form, portal, request }) => {
     return seeOther(next, sessionCookie(portal, result.token as string, isSecure(request)))
   } catch (error) {
     const status = (error as { status?: number }).status
+    // Refused before the password was checked, and audited there.
+    if (error instanceof TooManyAttempts) return tooManyAttempts(portal, request, error.retryAfterSeconds)
     // Payload answers a locked account with LockedAuth, whose status is 401 like a wrong password's.
     const reason = error instanceof LockedAuth || status === 423 ? 'locked' : status === 403 ? 'disabled' : 'invalid'
     const { docs } = await payload.find({ collection: options.slugs.contacts, depth: 0, limit: 1, where: { email: { equals: email } } })
@@ -94,6 +106,8 @@ const requestMagicLink: Handler = async ({ form, portal, request }) => {
   const email = text(form, 'email').toLowerCase()
   const next = safeNext(portal, text(form, 'next'))
   const origin = requestOrigin(request)
+  const verdict = await countRequest(portal, portal, 'magicLink', { email, ip: requestIp(request) })
+  if (!verdict.allowed) return tooManyAttempts(portal, request, verdict.retryAfterSeconds)
   void sendMagicLink(portal, email, next, requestIp(request), origin, request).catch((error: unknown) =>
     portal.payload.logger.error({ err: error, msg: 'payload-invoice-portal: magic link not sent' }),
   )
@@ -132,10 +146,13 @@ const useMagicLink: Handler = async ({ form, portal, request }) => {
   return seeOther(safeNext(portal, text(form, 'next')), sessionCookie(portal, jwt, isSecure(request)))
 }
 
-const forgotPassword: Handler = async ({ form, portal }) => {
+const forgotPassword: Handler = async ({ form, portal, request }) => {
   const email = text(form, 'email').toLowerCase()
+  // Counted before the answer, which otherwise comes before the e-mail is even looked up.
+  const verdict = await countRequest(portal, portal, 'passwordReset', { email, ip: requestIp(request) })
+  if (!verdict.allowed) return tooManyAttempts(portal, request, verdict.retryAfterSeconds)
   void portal.payload
-    .forgotPassword({ collection: portal.options.slugs.contacts, data: { email } })
+    .forgotPassword({ collection: portal.options.slugs.contacts, context: withFlags(undefined, { throttleCounted: true }), data: { email } })
     .catch((error: unknown) => portal.payload.logger.error({ err: error, msg: 'payload-invoice-portal: reset e-mail not sent' }))
   return seeOther(`${portal.options.portal.route}/forgot-password?${new URLSearchParams({ sent: email })}`)
 }

@@ -18,6 +18,8 @@ export type HookFlags = {
   moneyArrived?: boolean
   /** The write is the plugin recomputing an invoice from its payments and credit notes. */
   settlement?: boolean
+  /** The request was counted by the throttle already (the portal counts before it answers). */
+  throttleCounted?: boolean
   /** A login that only checks a password (changing it): not a sign-in, so not audited as one. */
   verifyPassword?: boolean
 }

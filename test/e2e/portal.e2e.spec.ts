@@ -352,3 +352,26 @@ test('keyboard: Tab reaches e-mail, password and the sign-in button in order, En
   await expect(page).toHaveURL(/\/portal$/)
   await expect(page.locator('header')).toContainText('Alice Janssen')
 })
+
+test('after ten failed sign-ins for one address the portal answers 429 with a page that says when to try again', async ({ page }) => {
+  // An address of nobody: a known contact would also be locked by Payload after five, which this test must not do to the demo.
+  const email = `nobody-${Date.now()}@throttle.test`
+  const loginForm = page.locator('form[action$="/api/login"]')
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    await page.goto('/portal/login')
+    await loginForm.locator('input[name="email"]').fill(email)
+    await loginForm.locator('input[name="password"]').fill(`wrong-password-${attempt}`)
+    await Promise.all([page.waitForURL(/\/portal\/login\?error=invalid/), loginForm.locator('button[type="submit"]').click()])
+  }
+  await page.goto('/portal/login')
+  await loginForm.locator('input[name="email"]').fill(email)
+  await loginForm.locator('input[name="password"]').fill('wrong-password-10')
+  const [response] = await Promise.all([page.waitForResponse((answer) => answer.url().endsWith('/portal/api/login')), loginForm.locator('button[type="submit"]').click()])
+  expect(response.status()).toBe(429)
+  expect(Number(response.headers()['retry-after'])).toBeGreaterThan(800)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/Too many attempts|Te veel pogingen/)
+  await expect(page.getByRole('alert')).toContainText(/15 (minutes|minuten)/)
+  // The way back is a link to the sign-in form.
+  await page.getByRole('link', { name: /Sign in|Aanmelden/ }).click()
+  await expect(page).toHaveURL(/\/portal\/login$/)
+})

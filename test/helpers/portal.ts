@@ -1,8 +1,11 @@
 import type { SanitizedConfig } from 'payload'
 
+import { loadPortal } from '../../src/portal/context.js'
 import { createPortalRouteHandlers } from '../../src/portal/handlers.js'
 import { afterResponseSettled } from '../../src/portal/afterResponse.js'
 import { SESSION_COOKIE } from '../../src/portal/session.js'
+import { startTestApp } from './payload.js'
+import { startSmtpSink } from './smtp.js'
 
 export type PortalResponse = {
   /** The body as text (empty for redirects). */
@@ -80,4 +83,11 @@ export function linkIn(mail: { html: string; text: string }, kind: 'magic' | 're
   if (!match) throw new Error(`no /portal/${kind}/ link in the e-mail:\n${mail.text || mail.html}`)
   const url = new URL(match[0].replace(/&amp;/g, '&'))
   return { token: decodeURIComponent(match[1]), url }
+}
+
+/** The dev app on a fresh database with an SMTP sink, its portal, and the portal's form client. */
+export async function startPortalTestApp() {
+  const smtp = await startSmtpSink()
+  const app = await startTestApp({ smtpUrl: smtp.url })
+  return { app, http: portalClient(app.config), payload: app.payload, portal: await loadPortal(app.config), smtp }
 }

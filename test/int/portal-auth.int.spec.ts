@@ -2,14 +2,14 @@ import type { Payload } from 'payload'
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
-import { loadPortal, type Portal } from '../../src/portal/context.js'
+import type { Portal } from '../../src/portal/context.js'
 import { authenticate } from '../../src/portal/session.js'
 import { portalCss, stylesheetHref } from '../../src/portal/styles.js'
 import { consumeMagicToken, createMagicToken, hashToken } from '../../src/portal/tokens.js'
 import { passwords, pdfUpload } from '../helpers/fixtures.js'
-import { startTestApp, type TestApp } from '../helpers/payload.js'
-import { linkIn, portalClient } from '../helpers/portal.js'
-import { startSmtpSink } from '../helpers/smtp.js'
+import type { TestApp } from '../helpers/payload.js'
+import { linkIn, type portalClient, startPortalTestApp } from '../helpers/portal.js'
+import type { startSmtpSink } from '../helpers/smtp.js'
 
 /**
  * The portal's sign-in and session handling (DESIGN.md §6) through its real route handlers, called
@@ -27,11 +27,7 @@ const clients: Record<'alpha' | 'beta' | 'closed', { id: number | string }> = {}
 const SESSION_COOKIE_SHAPE = /^invoice-portal-session=[^;\s]+; Path=\/portal; Max-Age=28800; HttpOnly; SameSite=Lax$/
 
 beforeAll(async () => {
-  smtp = await startSmtpSink()
-  app = await startTestApp({ smtpUrl: smtp.url })
-  payload = app.payload
-  portal = await loadPortal(app.config)
-  http = portalClient(app.config)
+  ;({ app, http, payload, portal, smtp } = await startPortalTestApp())
   clients.alpha = await payload.create({ collection: 'clients', data: { currency: 'EUR', name: 'Alpha' } })
   clients.beta = await payload.create({ collection: 'clients', data: { currency: 'EUR', name: 'Beta' } })
   clients.closed = await payload.create({ collection: 'clients', data: { currency: 'EUR', name: 'Closed', portalEnabled: false } })

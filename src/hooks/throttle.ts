@@ -1,0 +1,53 @@
+import { AuthenticationError, type CollectionAfterErrorHook, type CollectionAfterLoginHook, type CollectionBeforeOperationHook, LockedAuth } from 'payload'
+
+import { hookFlags, type PluginContext } from '../utilities/context.js'
+
+import { assertNotThrottled, requestIp, TooManyAttempts, uncountRequest } from '../security/throttle.js'
+import { recordEvent } from './audit.js'
+
+const LOGIN_ATTEMPT = 'invoicePortalLoginAttempt'
+
+/**
+ * Sign-ins and password-reset requests of contacts are counted before Payload checks a password or
+ * sends an e-mail, whichever way they come (the portal's form, REST, GraphQL, the Local API). Past a
+ * limit they are refused with 429 and `Retry-After`, and a refused sign-in is audited.
+ */
+export function throttleBeforeOperation(ctx: PluginContext): CollectionBeforeOperationHook {
+  return async ({ args, context, operation, req }) => {
+    if ((operation !== 'login' && operation !== 'forgotPassword') || hookFlags(context).throttleCounted) return args
+    const email = typeof args.data?.email === 'string' ? args.data.email : null
+    const subject = { email, ip: requestIp(req.headers) }
+    if (operation === 'login') req.context[LOGIN_ATTEMPT] = true
+    try {
+      await assertNotThrottled(ctx, req, operation === 'login' ? 'login' : 'passwordReset', subject)
+    } catch (error) {
+      if (error instanceof TooManyAttempts) {
+        if (operation === 'login') await recordEvent(ctx, req, { details: { email: email?.slice(0, 320) ?? '', reason: 'throttled' }, type: 'login_failed' })
+        req.responseHeaders = new Headers(req.responseHeaders)
+        req.responseHeaders.set('Retry-After', String(error.retryAfterSeconds))
+      }
+      throw error
+    }
+    return args
+  }
+}
+
+/** A sign-in that succeeded gives its count back: only failures use up the limit. */
+export function throttleAfterLogin(ctx: PluginContext): CollectionAfterLoginHook {
+  return async ({ req, user }) => {
+    await uncountRequest(ctx, req, 'login', { email: (user as { email?: string }).email, ip: requestIp(req.headers) })
+  }
+}
+
+/**
+ * A sign-in refused through REST or GraphQL (wrong password, locked account) is audited as the
+ * portal's own form audits it; a throttled one was audited when it was refused.
+ */
+export function loginFailureAudit(ctx: PluginContext): CollectionAfterErrorHook {
+  return async ({ error, req }) => {
+    if (!req.context?.[LOGIN_ATTEMPT] || !(error instanceof AuthenticationError || error instanceof LockedAuth)) return
+    const email = String((req.data as { email?: unknown } | undefined)?.email ?? '').slice(0, 320)
+    const { docs } = await req.payload.find({ collection: ctx.options.slugs.contacts, depth: 0, limit: 1, overrideAccess: true, where: { email: { equals: email.toLowerCase() } } })
+    await recordEvent(ctx, req, { client: docs[0]?.client, contact: docs[0]?.id, details: { email, reason: error instanceof LockedAuth ? 'locked' : 'invalid' }, type: 'login_failed' })
+  }
+}

@@ -1,0 +1,98 @@
+import { APIError, type PayloadRequest } from 'payload'
+
+import { createHash } from 'node:crypto'
+
+import type { ThrottledAction } from '../options.js'
+import type { PluginContext } from '../utilities/context.js'
+
+import { sql } from '@payloadcms/db-postgres/drizzle'
+
+import { connection, table } from '../db/postgres.js'
+
+/** Who a throttled request is about: the e-mail address it names and the IP address it came from. */
+export type ThrottleSubject = { email?: null | string; ip?: null | string }
+
+export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number }
+
+/**
+ * A refused request: 429 with the seconds until it may be tried again. An APIError, so REST and
+ * GraphQL answer it with its message; Payload logs it at `info` by its name (plugin.ts), since an
+ * attack would otherwise fill the error log with stack traces.
+ */
+export class TooManyAttempts extends APIError {
+  readonly retryAfterSeconds: number
+  constructor(retryAfterSeconds: number) {
+    super(`Too many attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute${retryAfterSeconds > 60 ? 's' : ''}.`, 429, { retryAfterSeconds }, true)
+    this.name = 'TooManyAttempts'
+    this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
+/** The address a request came from, as the balancer reports it (README, "Deployment"). */
+export function requestIp(headers: Headers | undefined): string | undefined {
+  return headers?.get('x-forwarded-for')?.split(',')[0]?.trim() || headers?.get('x-real-ip')?.trim() || undefined
+}
+
+/** Keys are hashes of the action, the kind of address and the address: the table names nobody. */
+function keysOf(action: ThrottledAction, subject: ThrottleSubject) {
+  const hash = (kind: string, value: string) => createHash('sha256').update(`${action}\u0000${kind}\u0000${value}`).digest('hex')
+  const email = subject.email?.trim().toLowerCase()
+  const ip = subject.ip?.trim()
+  return [...(email ? [{ key: hash('email', email), kind: 'perEmail' as const }] : []), ...(ip ? [{ key: hash('ip', ip), kind: 'perIp' as const }] : [])]
+}
+
+/**
+ * Counts a request against its e-mail address and its IP address, and says whether it may go on: one
+ * statement for both counters, so requests arriving together on several instances are counted one
+ * by one and none slips past a limit. A window starts with the first request after the last one
+ * ended. Refused requests count too (a window does not grow longer for it). Expired counters are
+ * cleared a few at a time by the same statement.
+ */
+export async function countRequest(ctx: PluginContext, runner: Pick<PayloadRequest, 'payload'>, action: ThrottledAction, subject: ThrottleSubject): Promise<ThrottleVerdict> {
+  const rule = ctx.options.portal.throttle[action]
+  const keys = keysOf(action, subject)
+  if (keys.length === 0) return { allowed: true }
+  // Outside any transaction: a count must hold even when the request's own work is rolled back.
+  const { adapter, db } = await connection({ payload: runner.payload })
+  const throttles = table(adapter, ctx.options.slugs.throttles)
+  const names = keys.map((entry) => entry.key)
+  const result = await db.execute(sql`
+    with expired as (
+      delete from ${throttles} where ${throttles.id} in (
+        select ${throttles.id} from ${throttles}
+        where ${throttles.windowEndsAt} < now() - interval '1 hour' and ${throttles.key} <> all(${sql.param(names)}::text[])
+        order by ${throttles.windowEndsAt} limit 20)
+    )
+    insert into ${throttles} (${sql.identifier(throttles.key.name)}, ${sql.identifier(throttles.hits.name)}, ${sql.identifier(throttles.windowEndsAt.name)})
+    select key, 1, now() + make_interval(secs => ${rule.windowSeconds}) from unnest(${sql.param(names)}::text[]) as keys(key)
+    on conflict (${sql.identifier(throttles.key.name)}) do update set
+      ${sql.identifier(throttles.hits.name)} = case when ${throttles.windowEndsAt} <= now() then 1 else ${throttles.hits} + 1 end,
+      ${sql.identifier(throttles.windowEndsAt.name)} = case when ${throttles.windowEndsAt} <= now() then excluded.${sql.identifier(throttles.windowEndsAt.name)} else ${throttles.windowEndsAt} end,
+      ${sql.identifier(throttles.updatedAt.name)} = now()
+    returning ${throttles.key} as key, ${throttles.hits}::integer as hits, extract(epoch from ${throttles.windowEndsAt} - now()) as seconds_left`)
+  const limits = new Map(keys.map((entry) => [entry.key, rule[entry.kind]]))
+  const over = (result.rows as Array<{ hits: number; key: string; seconds_left: number | string }>).filter((row) => row.hits > limits.get(row.key)!)
+  if (over.length === 0) return { allowed: true }
+  return { allowed: false, retryAfterSeconds: Math.max(1, ...over.map((row) => Math.ceil(Number(row.seconds_left)))) }
+}
+
+/**
+ * Takes one request back off its counters: a sign-in that succeeded is not a failure. Counting every
+ * attempt first and giving successes back is what keeps attempts made at the same moment from all
+ * being checked before any of them is counted.
+ */
+export async function uncountRequest(ctx: PluginContext, runner: Pick<PayloadRequest, 'payload'>, action: ThrottledAction, subject: ThrottleSubject): Promise<void> {
+  const keys = keysOf(action, subject)
+  if (keys.length === 0) return
+  const { adapter, db } = await connection({ payload: runner.payload })
+  const throttles = table(adapter, ctx.options.slugs.throttles)
+  await db.execute(sql`
+    update ${throttles} set ${sql.identifier(throttles.hits.name)} = greatest(${throttles.hits} - 1, 0)
+    where ${throttles.key} = any(${sql.param(keys.map((entry) => entry.key))}::text[]) and ${throttles.windowEndsAt} > now()`)
+}
+
+/** `countRequest`, refusing with TooManyAttempts. */
+export async function assertNotThrottled(ctx: PluginContext, runner: Pick<PayloadRequest, 'payload'>, action: ThrottledAction, subject: ThrottleSubject): Promise<void> {
+  const verdict = await countRequest(ctx, runner, action, subject)
+  if (!verdict.allowed) throw new TooManyAttempts(verdict.retryAfterSeconds)
+}
