@@ -51,6 +51,7 @@ describe('invoicePortalPlugin', () => {
       'get /invoice-portal/unsubscribe',
       'post /invoice-portal/unsubscribe',
       'post /invoice-portal/webhook-deliveries/:id/retry',
+      'get /invoice-portal/audit-export.csv',
     ])
     // The ERP webhook is mounted only when its secret is set.
     const withErp = invoicePortalPlugin({ erp: { webhookSecret: 'a-long-enough-secret' } })(hostConfig())

@@ -16,6 +16,7 @@ import { createSequencesCollection } from './collections/sequences.js'
 import { createWebhookDeliveriesCollection } from './collections/webhookDeliveries.js'
 import { createWebhookEventsCollection } from './collections/webhookEvents.js'
 import { createRetryDeliveryEndpoint } from './endpoints/retryDelivery.js'
+import { createAuditExportEndpoint } from './endpoints/auditExport.js'
 import { createReminderEndpoints } from './endpoints/reminders.js'
 import { createSendInvoiceEndpoint } from './endpoints/sendInvoice.js'
 import { createUnsubscribeEndpoints } from './endpoints/unsubscribe.js'
@@ -130,6 +131,7 @@ export const invoicePortalPlugin =
       ...createReminderEndpoints(ctx),
       ...createUnsubscribeEndpoints(ctx),
       createRetryDeliveryEndpoint(ctx),
+      createAuditExportEndpoint(ctx),
     ]
     const hostOnInit = config.onInit
     config.onInit = async (payload) => {

@@ -9,7 +9,12 @@ export function createPortalEventsCollection({ access, options }: PluginContext)
   return {
     slug: options.slugs.portalEvents,
     access: access.portalEvents,
-    admin: { defaultColumns: ['createdAt', 'type', 'client', 'contact', 'invoice'], group: 'Billing' },
+    admin: {
+      // Filtered by client, contact, invoice, type and date with the list's own controls; exported as they filter.
+      components: { beforeListTable: ['payload-invoice-portal/client#AuditExportButton'] },
+      defaultColumns: ['createdAt', 'type', 'client', 'contact', 'invoice'],
+      group: 'Billing',
+    },
     defaultSort: '-createdAt',
     fields: [
       { name: 'type', type: 'select', index: true, options: [...portalEventTypes], required: true },
