@@ -2,7 +2,7 @@ import { AuthenticationError, type CollectionAfterErrorHook, type CollectionAfte
 
 import { hookFlags, type PluginContext } from '../utilities/context.js'
 
-import { assertNotThrottled, requestIp, TooManyAttempts, uncountRequest } from '../security/throttle.js'
+import { assertNotThrottled, isTooManyAttempts, requestIp, uncountRequest } from '../security/throttle.js'
 import { recordEvent } from './audit.js'
 
 const LOGIN_ATTEMPT = 'invoicePortalLoginAttempt'
@@ -21,7 +21,7 @@ export function throttleBeforeOperation(ctx: PluginContext): CollectionBeforeOpe
     try {
       await assertNotThrottled(ctx, req, operation === 'login' ? 'login' : 'passwordReset', subject)
     } catch (error) {
-      if (error instanceof TooManyAttempts) {
+      if (isTooManyAttempts(error)) {
         if (operation === 'login') await recordEvent(ctx, req, { details: { email: email?.slice(0, 320) ?? '', reason: 'throttled' }, type: 'login_failed' })
         req.responseHeaders = new Headers(req.responseHeaders)
         req.responseHeaders.set('Retry-After', String(error.retryAfterSeconds))

@@ -28,6 +28,14 @@ export class TooManyAttempts extends APIError {
   }
 }
 
+/**
+ * By name, not `instanceof`: Next bundles a route's modules per route, and the Payload instance one
+ * route created (with its hooks and their copy of this class) serves the others.
+ */
+export function isTooManyAttempts(error: unknown): error is TooManyAttempts {
+  return error instanceof Error && error.name === 'TooManyAttempts' && typeof (error as TooManyAttempts).retryAfterSeconds === 'number'
+}
+
 /** The address a request came from, as the balancer reports it (README, "Deployment"). */
 export function requestIp(headers: Headers | undefined): string | undefined {
   return headers?.get('x-forwarded-for')?.split(',')[0]?.trim() || headers?.get('x-real-ip')?.trim() || undefined
