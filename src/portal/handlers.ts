@@ -14,7 +14,7 @@ import { consumeMagicToken, createMagicToken } from './tokens.js'
 import { downloadDocumentPdf, downloadStatement, downloadZip, isDocumentPdfPath, isPdfDownload } from './downloads.js'
 import { eventRequest, notFound, seeOther } from './responses.js'
 import { STYLESHEET, stylesheet, stylesheetHref } from './styles.js'
-import { countRequest, requestIp as ipOf, TooManyAttempts } from '../security/throttle.js'
+import { countRequest, isTooManyAttempts, requestIp as ipOf } from '../security/throttle.js'
 
 /**
  * The portal's form posts and downloads, mounted by the host at `<route>/api/[...path]`. Every form is a
@@ -77,7 +77,7 @@ const login: Handler = async ({ form, portal, request }) => {
   } catch (error) {
     const status = (error as { status?: number }).status
     // Refused before the password was checked, and audited there.
-    if (error instanceof TooManyAttempts) return tooManyAttempts(portal, request, error.retryAfterSeconds)
+    if (isTooManyAttempts(error)) return tooManyAttempts(portal, request, error.retryAfterSeconds)
     // Payload answers a locked account with LockedAuth, whose status is 401 like a wrong password's.
     const reason = error instanceof LockedAuth || status === 423 ? 'locked' : status === 403 ? 'disabled' : 'invalid'
     const { docs } = await payload.find({ collection: options.slugs.contacts, depth: 0, limit: 1, where: { email: { equals: email } } })
@@ -285,8 +285,16 @@ function segmentsOf(portal: Portal, request: Request): string[] {
 }
 
 /** A cross-site form post (another Origin) is refused: SameSite covers the cookie, this covers the rest. */
-function sameOrigin(request: Request): boolean {
-  const origin = request.headers.get('origin')
+/**
+ * Whether a form post comes from the portal's own pages, by what browsers send with every post:
+ * `Sec-Fetch-Site`, then `Origin`, then `Referer`. An opaque origin ("null": a sandboxed frame, a
+ * data: page) is refused. A request with none of them is not a browser's, so no contact's cookie
+ * rides along with it unasked. With the session cookie's SameSite=Lax this is the portal's CSRF defence.
+ */
+export function sameOrigin(request: Request): boolean {
+  const site = request.headers.get('sec-fetch-site')
+  if (site && site !== 'same-origin' && site !== 'none') return false
+  const origin = request.headers.get('origin') ?? request.headers.get('referer')
   if (!origin) return true
   try {
     return new URL(origin).host === requestHost(request)
@@ -295,12 +303,31 @@ function sameOrigin(request: Request): boolean {
   }
 }
 
+/**
+ * Headers on every answer of the portal's route handlers: no framing, no sniffing, no referrer beyond
+ * the portal, HTTPS remembered behind HTTPS. An HTML answer (the 429 page) may load only the portal's
+ * stylesheet; files (PDFs, ZIPs) get no content policy, which would blank a browser's PDF viewer.
+ */
+function withSecurityHeaders(response: Response, request: Request): Response {
+  const headers = new Headers(response.headers)
+  const set = (name: string, value: string) => {
+    if (!headers.has(name)) headers.set(name, value)
+  }
+  set('Referrer-Policy', 'same-origin')
+  set('X-Content-Type-Options', 'nosniff')
+  set('X-Frame-Options', 'DENY')
+  if (headers.get('content-type')?.startsWith('text/html')) set('Content-Security-Policy', "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+  if (isSecure(request)) set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
+  // Copied, since some answers' headers can't be changed in place (Response.redirect's).
+  return new Response(response.body, { headers, status: response.status, statusText: response.statusText })
+}
+
 export function createPortalRouteHandlers(config: HostConfig) {
   const contactFrom = async (portal: Portal, request: Request) => {
     const contact = await authenticate(portal, readCookie(request.headers.get('cookie'), SESSION_COOKIE))
     return contact && (await portalEnabledFor(portal, contact.client)) ? contact : null
   }
-  return {
+  const handlers = {
     GET: async (request: Request): Promise<Response> => {
       const portal = await loadPortal(config)
       const segments = segmentsOf(portal, request)
@@ -336,6 +363,10 @@ export function createPortalRouteHandlers(config: HostConfig) {
       }
       return contactHandler!({ contact, form, portal, request, segments })
     },
+  }
+  return {
+    GET: async (request: Request) => withSecurityHeaders(await handlers.GET(request), request),
+    POST: async (request: Request) => withSecurityHeaders(await handlers.POST(request), request),
   }
 }
 

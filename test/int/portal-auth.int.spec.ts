@@ -435,6 +435,38 @@ describe('cross-site form posts', () => {
     await expectNoMailAfter(contact.email, await newContact('csrf-sentinel@alpha.test'))
   })
 
+  it('without Origin, Sec-Fetch-Site and Referer decide; an opaque origin is refused', async () => {
+    const contact = await newContact('fetch-site@alpha.test')
+    const login = (headers: Record<string, string>) => http.post('login', { email: contact.email, password: contact.password }, { headers: { host: 'localhost', ...headers } })
+    const refusedHeaders: Array<Record<string, string>> = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'null' }, { referer: 'https://evil.test/page' }, { 'sec-fetch-site': 'cross-site', origin: 'http://localhost' }]
+    for (const headers of refusedHeaders) {
+      const refused = await login(headers)
+      expect(refused.status, JSON.stringify(headers)).toBe(403)
+      expect(refused.session).toBeUndefined()
+    }
+    const acceptedHeaders: Array<Record<string, string>> = [{ 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, { referer: 'http://localhost/portal/login' }, {}]
+    for (const headers of acceptedHeaders) {
+      expect((await login(headers)).session, JSON.stringify(headers)).toBeDefined()
+    }
+  })
+
+  it('every answer of the route handlers forbids framing and sniffing; HTML pages get a content policy; HTTPS is remembered', async () => {
+    const redirect = await http.post('login', { email: 'nobody-headers@alpha.test', password: 'wrong-password' })
+    expect(redirect.headers.get('x-frame-options')).toBe('DENY')
+    expect(redirect.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(redirect.headers.get('referrer-policy')).toBe('same-origin')
+    expect(redirect.headers.get('strict-transport-security')).toBeNull()
+    const secure = await http.post('login', { email: 'nobody-headers@alpha.test', password: 'wrong-password' }, { headers: { 'x-forwarded-proto': 'https' } })
+    expect(secure.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains')
+    const css = await http.get('styles.css')
+    expect(css.headers.get('x-frame-options')).toBe('DENY')
+    expect(css.headers.get('content-security-policy')).toBeNull()
+    for (let attempt = 0; attempt < 10; attempt += 1) await http.post('login', { email: 'nobody-headers@alpha.test', password: 'wrong-password' })
+    const page = await http.post('login', { email: 'nobody-headers@alpha.test', password: 'wrong-password' })
+    expect(page.status).toBe(429)
+    expect(page.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+  })
+
   it('a post from the portal itself (same Origin) is accepted', async () => {
     const contact = await newContact('same-origin@alpha.test')
     const response = await http.post('login', { email: contact.email, password: contact.password }, { headers: { host: 'localhost', origin: 'http://localhost' } })
