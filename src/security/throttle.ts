@@ -9,6 +9,8 @@ import { sql } from '@payloadcms/db-postgres/drizzle'
 
 import { connection, table } from '../db/postgres.js'
 
+type Runner = Pick<PayloadRequest, 'payload'> & Partial<Pick<PayloadRequest, 'transactionID'>>
+
 /** Who a throttled request is about: the e-mail address it names and the IP address it came from. */
 export type ThrottleSubject = { email?: null | string; ip?: null | string }
 
@@ -56,12 +58,15 @@ function keysOf(action: ThrottledAction, subject: ThrottleSubject) {
  * ended. Refused requests count too (a window does not grow longer for it). Expired counters are
  * cleared a few at a time by the same statement.
  */
-export async function countRequest(ctx: PluginContext, runner: Pick<PayloadRequest, 'payload'>, action: ThrottledAction, subject: ThrottleSubject): Promise<ThrottleVerdict> {
+export async function countRequest(ctx: PluginContext, runner: Runner, action: ThrottledAction, subject: ThrottleSubject): Promise<ThrottleVerdict> {
   const rule = ctx.options.portal.throttle[action]
   const keys = keysOf(action, subject)
   if (keys.length === 0) return { allowed: true }
-  // Outside any transaction: a count must hold even when the request's own work is rolled back.
-  const { adapter, db } = await connection({ payload: runner.payload })
+  // On the request's own connection. Payload checks a password before it opens the sign-in's
+  // transaction, so a failure's count stays when it rolls back; a reset request is counted inside its
+  // transaction, which commits whether or not the address is known. A second connection would also
+  // wait forever on the embedded database, which serves one transaction at a time.
+  const { adapter, db } = await connection(runner)
   const throttles = table(adapter, ctx.options.slugs.throttles)
   const names = keys.map((entry) => entry.key)
   const result = await db.execute(sql`
@@ -89,10 +94,11 @@ export async function countRequest(ctx: PluginContext, runner: Pick<PayloadReque
  * attempt first and giving successes back is what keeps attempts made at the same moment from all
  * being checked before any of them is counted.
  */
-export async function uncountRequest(ctx: PluginContext, runner: Pick<PayloadRequest, 'payload'>, action: ThrottledAction, subject: ThrottleSubject): Promise<void> {
+export async function uncountRequest(ctx: PluginContext, runner: Runner, action: ThrottledAction, subject: ThrottleSubject): Promise<void> {
   const keys = keysOf(action, subject)
   if (keys.length === 0) return
-  const { adapter, db } = await connection({ payload: runner.payload })
+  // In the sign-in's transaction: the refund commits with the session it made.
+  const { adapter, db } = await connection(runner)
   const throttles = table(adapter, ctx.options.slugs.throttles)
   await db.execute(sql`
     update ${throttles} set ${sql.identifier(throttles.hits.name)} = greatest(${throttles.hits} - 1, 0)
@@ -100,7 +106,7 @@ export async function uncountRequest(ctx: PluginContext, runner: Pick<PayloadReq
 }
 
 /** `countRequest`, refusing with TooManyAttempts. */
-export async function assertNotThrottled(ctx: PluginContext, runner: Pick<PayloadRequest, 'payload'>, action: ThrottledAction, subject: ThrottleSubject): Promise<void> {
+export async function assertNotThrottled(ctx: PluginContext, runner: Runner, action: ThrottledAction, subject: ThrottleSubject): Promise<void> {
   const verdict = await countRequest(ctx, runner, action, subject)
   if (!verdict.allowed) throw new TooManyAttempts(verdict.retryAfterSeconds)
 }

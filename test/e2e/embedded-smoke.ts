@@ -32,6 +32,13 @@ const checks: Record<string, () => Promise<void>> = {
     assert.ok(expected.totalDocs > 0, 'the demo data has issued invoices for Acme')
     assert.deepEqual(seen.docs.map((doc) => doc.id).sort(), expected.docs.map((doc) => doc.id).sort())
   },
+  // Sign-ins and reset requests are counted by the throttle on the request's own connection: on the
+  // embedded database, which serves one transaction at a time, a second connection would wait forever.
+  'a wrong password and a reset request are answered, not left waiting': async () => {
+    const answered = <T>(work: Promise<T>) => Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 10 s')), 10_000))])
+    await assert.rejects(answered(payload.login({ collection: 'contacts', data: { ...demoLogins.acmeBilling, password: 'not-the-password' } })), /incorrect/)
+    await answered(payload.forgotPassword({ collection: 'contacts', data: { email: demoLogins.acmeBilling.email }, disableEmail: true }))
+  },
 }
 
 let failed = 0
