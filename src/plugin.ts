@@ -17,6 +17,7 @@ import { createWebhookDeliveriesCollection } from './collections/webhookDeliveri
 import { createWebhookEventsCollection } from './collections/webhookEvents.js'
 import { createRetryDeliveryEndpoint } from './endpoints/retryDelivery.js'
 import { createAuditExportEndpoint } from './endpoints/auditExport.js'
+import { rejectMalformedId } from './hooks/malformedId.js'
 import { createReminderEndpoints } from './endpoints/reminders.js'
 import { createSendInvoiceEndpoint } from './endpoints/sendInvoice.js'
 import { createUnsubscribeEndpoints } from './endpoints/unsubscribe.js'
@@ -77,7 +78,7 @@ export const invoicePortalPlugin =
           `payload-invoice-portal: the override of "${key}" changed its slug to "${collection.slug}"; use collections.${key}.slug instead so relationships follow it`,
         )
       }
-      return collection
+      return { ...collection, hooks: { ...collection.hooks, beforeOperation: [rejectMalformedId, ...(collection.hooks?.beforeOperation ?? [])] } }
     })
 
     // Portal contacts are logged-in users too, and Payload 3's default access lets any logged-in user in.

@@ -284,7 +284,6 @@ function segmentsOf(portal: Portal, request: Request): string[] {
   return pathname.startsWith(prefix) ? pathname.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent) : []
 }
 
-/** A cross-site form post (another Origin) is refused: SameSite covers the cookie, this covers the rest. */
 /**
  * Whether a form post comes from the portal's own pages, by what browsers send with every post:
  * `Sec-Fetch-Site`, then `Origin`, then `Referer`. An opaque origin ("null": a sandboxed frame, a
