@@ -2,6 +2,7 @@ import type { FlattenedField, JsonObject, PayloadRequest, SanitizedCollectionCon
 
 import { beforeChangeTraverseFields, beforeValidateTraverseFields, ValidationError } from 'payload'
 
+import { rejectMalformedId } from '../hooks/malformedId.js'
 import { connection, type DrizzleAdapter, insertRows, snakeCase, table, tableNameOf } from './postgres.js'
 import { validateNewDocument } from './validateFields.js'
 
@@ -41,7 +42,8 @@ function bulkWritable(adapter: DrizzleAdapter, collection: SanitizedCollectionCo
       !collection.versions &&
       !collection.auth &&
       !collection.upload &&
-      !hooks.beforeOperation?.length &&
+      // The id guard acts on reads, updates and deletes only: it leaves creating as it is.
+      !hooks.beforeOperation?.some((hook) => hook !== rejectMalformedId) &&
       !hooks.afterOperation?.length &&
       fieldsFit(collection.flattenedFields, tableNameOf(adapter, collection.slug), false)
     writable.set(collection, known)
