@@ -14,9 +14,9 @@ import { startSmtpSink } from './smtp.js'
  * The host app with the given payment providers, mailing to an SMTP sink of its own, with a client in
  * EUR and a billing contact signed in to the portal. `stop` also stops the sink.
  */
-export async function startPaymentsApp(payments: NonNullable<InvoicePortalPluginOptions['payments']>) {
+export async function startPaymentsApp(payments: NonNullable<InvoicePortalPluginOptions['payments']>, plugin: Omit<InvoicePortalPluginOptions, 'payments'> = {}) {
   const smtp = await startSmtpSink()
-  const app = await startTestApp({ plugin: { payments }, smtpUrl: smtp.url })
+  const app = await startTestApp({ plugin: { ...plugin, payments }, smtpUrl: smtp.url })
   const { payload } = app
   const client = await payload.create({ collection: 'clients', data: { billingEmail: 'ap@payer.test', currency: 'EUR', locale: 'en', name: 'Payer BV' } })
   const contact = await payload.create({
