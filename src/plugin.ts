@@ -18,6 +18,7 @@ import { createWebhookEventsCollection } from './collections/webhookEvents.js'
 import { createRetryDeliveryEndpoint } from './endpoints/retryDelivery.js'
 import { createAuditExportEndpoint } from './endpoints/auditExport.js'
 import { rejectMalformedId } from './hooks/malformedId.js'
+import { loginFailureAudit, throttleAfterLogin, throttleBeforeOperation } from './hooks/throttle.js'
 import { createReminderEndpoints } from './endpoints/reminders.js'
 import { createSendInvoiceEndpoint } from './endpoints/sendInvoice.js'
 import { createUnsubscribeEndpoints } from './endpoints/unsubscribe.js'
@@ -93,8 +94,18 @@ export const invoicePortalPlugin =
       }
       return { ...entity, access: hostAccess }
     }
+    // Staff sign in to the same server: their sign-ins and reset requests are throttled as contacts' are.
+    const throttleStaffSignIn = (collection: CollectionConfig): CollectionConfig => ({
+      ...collection,
+      hooks: {
+        ...collection.hooks,
+        afterError: [...(collection.hooks?.afterError ?? []), loginFailureAudit(ctx)],
+        afterLogin: [throttleAfterLogin(ctx), ...(collection.hooks?.afterLogin ?? [])],
+        beforeOperation: [throttleBeforeOperation(ctx), ...(collection.hooks?.beforeOperation ?? [])],
+      },
+    })
     config.collections = [
-      ...hostCollections.map((collection) => closeToContacts(collection, collection.slug === adminUserSlug)),
+      ...hostCollections.map((collection) => (collection.slug === adminUserSlug ? throttleStaffSignIn(closeToContacts(collection, true)) : closeToContacts(collection, false))),
       ...pluginCollections,
     ]
     config.globals = [

@@ -8,12 +8,12 @@ import { recordEvent } from './audit.js'
 const LOGIN_ATTEMPT = 'invoicePortalLoginAttempt'
 
 /**
- * Sign-ins and password-reset requests of contacts are counted before Payload checks a password or
+ * Sign-ins and password-reset requests of contacts (and of staff) are counted before Payload checks a password or
  * sends an e-mail, whichever way they come (the portal's form, REST, GraphQL, the Local API). Past a
  * limit they are refused with 429 and `Retry-After`, and a refused sign-in is audited.
  */
 export function throttleBeforeOperation(ctx: PluginContext): CollectionBeforeOperationHook {
-  return async ({ args, context, operation, req }) => {
+  return async ({ args, collection, context, operation, req }) => {
     if ((operation !== 'login' && operation !== 'forgotPassword') || hookFlags(context).throttleCounted) return args
     const email = typeof args.data?.email === 'string' ? args.data.email : null
     const subject = { email, ip: requestIp(req.headers) }
@@ -22,7 +22,8 @@ export function throttleBeforeOperation(ctx: PluginContext): CollectionBeforeOpe
       await assertNotThrottled(ctx, req, operation === 'login' ? 'login' : 'passwordReset', subject)
     } catch (error) {
       if (isTooManyAttempts(error)) {
-        if (operation === 'login') await recordEvent(ctx, req, { details: { email: email?.slice(0, 320) ?? '', reason: 'throttled' }, type: 'login_failed' })
+        const staff = collection.slug !== ctx.options.slugs.contacts ? { collection: collection.slug } : {}
+        if (operation === 'login') await recordEvent(ctx, req, { details: { ...staff, email: email?.slice(0, 320) ?? '', reason: 'throttled' }, type: 'login_failed' })
         req.responseHeaders = new Headers(req.responseHeaders)
         req.responseHeaders.set('Retry-After', String(error.retryAfterSeconds))
       }
@@ -44,10 +45,15 @@ export function throttleAfterLogin(ctx: PluginContext): CollectionAfterLoginHook
  * portal's own form audits it; a throttled one was audited when it was refused.
  */
 export function loginFailureAudit(ctx: PluginContext): CollectionAfterErrorHook {
-  return async ({ error, req }) => {
+  return async ({ collection, error, req }) => {
     if (!req.context?.[LOGIN_ATTEMPT] || !(error instanceof AuthenticationError || error instanceof LockedAuth)) return
     const email = String((req.data as { email?: unknown } | undefined)?.email ?? '').slice(0, 320)
+    const reason = error instanceof LockedAuth ? 'locked' : 'invalid'
+    if (collection?.slug !== ctx.options.slugs.contacts) {
+      await recordEvent(ctx, req, { details: { collection: collection?.slug, email, reason }, type: 'login_failed' })
+      return
+    }
     const { docs } = await req.payload.find({ collection: ctx.options.slugs.contacts, depth: 0, limit: 1, overrideAccess: true, where: { email: { equals: email.toLowerCase() } } })
-    await recordEvent(ctx, req, { client: docs[0]?.client, contact: docs[0]?.id, details: { email, reason: error instanceof LockedAuth ? 'locked' : 'invalid' }, type: 'login_failed' })
+    await recordEvent(ctx, req, { client: docs[0]?.client, contact: docs[0]?.id, details: { email, reason }, type: 'login_failed' })
   }
 }

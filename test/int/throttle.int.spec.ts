@@ -119,6 +119,23 @@ describe('sign-in throttling', () => {
     expect((await http.post('login', { email, password: passwords.contact }, from('192.0.2.10'))).session).toBeDefined()
   })
 
+  it('staff sign-ins are throttled too, through REST, and audited with their collection', async () => {
+    const statuses: number[] = []
+    for (let index = 0; index < 11; index += 1) {
+      const response = await handleEndpoints({
+        config: app.config,
+        request: new Request('http://localhost/api/users/login', { body: JSON.stringify({ email: 'nobody@staff.test', password: 'wrong-password' }), headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.77' }, method: 'POST' }),
+      })
+      statuses.push(response.status)
+      if (index === 10) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(800)
+    }
+    expect(statuses).toEqual([...Array(10).fill(401), 429])
+    const trail = await failedLogins('nobody@staff.test')
+    const details = trail.map((event) => event.details as { collection?: string; reason: string })
+    expect(details.every((entry) => entry.collection === 'users')).toBe(true)
+    expect(details.map((entry) => entry.reason).sort()).toEqual([...Array(10).fill('invalid'), 'throttled'])
+  })
+
   it('a window that has ended counts from zero again', async () => {
     // An address of nobody: a contact would be locked by Payload after five wrong passwords anyway.
     const email = 'later@throttled.test'
