@@ -4,6 +4,7 @@ import type { PluginContext } from '../utilities/context.js'
 
 import { relationId } from '../access/index.js'
 import { createMany } from '../db/createMany.js'
+import { requestIp } from '../utilities/requestIp.js'
 
 const AUDIT_BUFFER = 'invoicePortalAuditBuffer'
 
@@ -55,7 +56,7 @@ export async function recordEvent(
     contact: relationId(contact),
     details: event.details ?? {},
     invoice: relationId(event.invoice),
-    ip: clientIp(req),
+    ip: requestIp(req.headers),
     type: event.type,
     userAgent: req.headers?.get('user-agent')?.slice(0, 512) ?? undefined,
   }
@@ -66,6 +67,12 @@ export async function recordEvent(
   }
   // The created event is not used; depth 0 spares reading its client, contact and invoice back.
   await req.payload.create({ collection: ctx.options.slugs.portalEvents, data, depth: 0, overrideAccess: true, req })
+}
+
+/** A refused sign-in of a contact, tied to the contact (and its client) its address belongs to, if any. */
+export async function recordLoginFailure(ctx: PluginContext, req: PayloadRequest, email: string, reason: string): Promise<void> {
+  const { docs } = await req.payload.find({ collection: ctx.options.slugs.contacts, depth: 0, limit: 1, overrideAccess: true, where: { email: { equals: email.toLowerCase() } } })
+  await recordEvent(ctx, req, { client: docs[0]?.client, contact: docs[0]?.id, details: { email, reason }, type: 'login_failed' })
 }
 
 /**
@@ -84,9 +91,4 @@ export async function withAuditBuffered<T>(ctx: PluginContext, req: PayloadReque
   }
   await createMany(req, ctx.options.slugs.portalEvents, buffer)
   return result
-}
-
-function clientIp(req: PayloadRequest): string | undefined {
-  const forwarded = req.headers?.get('x-forwarded-for')?.split(',')[0]?.trim()
-  return forwarded || req.headers?.get('x-real-ip') || undefined
 }

@@ -2,8 +2,9 @@ import { AuthenticationError, type CollectionAfterErrorHook, type CollectionAfte
 
 import { hookFlags, type PluginContext } from '../utilities/context.js'
 
-import { assertNotThrottled, isTooManyAttempts, requestIp, uncountRequest } from '../security/throttle.js'
-import { recordEvent } from './audit.js'
+import { assertNotThrottled, isTooManyAttempts, uncountRequest } from '../security/throttle.js'
+import { requestIp } from '../utilities/requestIp.js'
+import { recordEvent, recordLoginFailure } from './audit.js'
 
 const LOGIN_ATTEMPT = 'invoicePortalLoginAttempt'
 
@@ -22,6 +23,7 @@ export function throttleBeforeOperation(ctx: PluginContext): CollectionBeforeOpe
       await assertNotThrottled(ctx, req, operation === 'login' ? 'login' : 'passwordReset', subject)
     } catch (error) {
       if (isTooManyAttempts(error)) {
+        // Not looked up as a failure is: under attack, a refusal costs one write and nothing more.
         const staff = collection.slug !== ctx.options.slugs.contacts ? { collection: collection.slug } : {}
         if (operation === 'login') await recordEvent(ctx, req, { details: { ...staff, email: email?.slice(0, 320) ?? '', reason: 'throttled' }, type: 'login_failed' })
         req.responseHeaders = new Headers(req.responseHeaders)
@@ -53,7 +55,6 @@ export function loginFailureAudit(ctx: PluginContext): CollectionAfterErrorHook 
       await recordEvent(ctx, req, { details: { collection: collection?.slug, email, reason }, type: 'login_failed' })
       return
     }
-    const { docs } = await req.payload.find({ collection: ctx.options.slugs.contacts, depth: 0, limit: 1, overrideAccess: true, where: { email: { equals: email.toLowerCase() } } })
-    await recordEvent(ctx, req, { client: docs[0]?.client, contact: docs[0]?.id, details: { email, reason }, type: 'login_failed' })
+    await recordLoginFailure(ctx, req, email, reason)
   }
 }

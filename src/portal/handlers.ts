@@ -5,7 +5,7 @@ import path from 'node:path'
 import { relationId } from '../access/index.js'
 import { withFlags } from '../utilities/context.js'
 import { escapeHtml } from '../utilities/html.js'
-import { recordEvent } from '../hooks/audit.js'
+import { recordEvent, recordLoginFailure } from '../hooks/audit.js'
 import { type HostConfig, loadPortal, type Portal, portalUrl } from './context.js'
 import { localeFromHeader, toPortalLocale, translator } from './i18n.js'
 import { authenticate, clearedSessionCookie, type Contact, portalEnabledFor, readCookie, SESSION_COOKIE, sessionCookie, startSession } from './session.js'
@@ -14,7 +14,8 @@ import { consumeMagicToken, createMagicToken } from './tokens.js'
 import { downloadDocumentPdf, downloadStatement, downloadZip, isDocumentPdfPath, isPdfDownload } from './downloads.js'
 import { eventRequest, notFound, seeOther } from './responses.js'
 import { STYLESHEET, stylesheet, stylesheetHref } from './styles.js'
-import { countRequest, isTooManyAttempts, requestIp as ipOf } from '../security/throttle.js'
+import { countRequest, isTooManyAttempts } from '../security/throttle.js'
+import { requestIp as ipOf } from '../utilities/requestIp.js'
 
 /**
  * The portal's form posts and downloads, mounted by the host at `<route>/api/[...path]`. Every form is a
@@ -80,13 +81,7 @@ const login: Handler = async ({ form, portal, request }) => {
     if (isTooManyAttempts(error)) return tooManyAttempts(portal, request, error.retryAfterSeconds)
     // Payload answers a locked account with LockedAuth, whose status is 401 like a wrong password's.
     const reason = error instanceof LockedAuth || status === 423 ? 'locked' : status === 403 ? 'disabled' : 'invalid'
-    const { docs } = await payload.find({ collection: options.slugs.contacts, depth: 0, limit: 1, where: { email: { equals: email } } })
-    await recordEvent(portal, await eventRequest(portal, request, null), {
-      client: docs[0]?.client,
-      contact: docs[0]?.id,
-      details: { email, reason },
-      type: 'login_failed',
-    })
+    await recordLoginFailure(portal, await eventRequest(portal, request, null), email, reason)
     const query = new URLSearchParams({ error: reason, ...(next !== route ? { next } : {}) })
     return seeOther(`${route}/login?${query}`)
   }

@@ -38,11 +38,6 @@ export function isTooManyAttempts(error: unknown): error is TooManyAttempts {
   return error instanceof Error && error.name === 'TooManyAttempts' && typeof (error as TooManyAttempts).retryAfterSeconds === 'number'
 }
 
-/** The address a request came from, as the balancer reports it (README, "Deployment"). */
-export function requestIp(headers: Headers | undefined): string | undefined {
-  return headers?.get('x-forwarded-for')?.split(',')[0]?.trim() || headers?.get('x-real-ip')?.trim() || undefined
-}
-
 /** Keys are hashes of the action, the kind of address and the address: the table names nobody. */
 function keysOf(action: ThrottledAction, subject: ThrottleSubject) {
   const hash = (kind: string, value: string) => createHash('sha256').update(`${action}\u0000${kind}\u0000${value}`).digest('hex')
