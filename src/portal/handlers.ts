@@ -285,7 +285,7 @@ function segmentsOf(portal: Portal, request: Request): string[] {
  * data: page) is refused. A request with none of them is not a browser's, so no contact's cookie
  * rides along with it unasked. With the session cookie's SameSite=Lax this is the portal's CSRF defence.
  */
-export function sameOrigin(request: Request): boolean {
+function sameOrigin(request: Request): boolean {
   const site = request.headers.get('sec-fetch-site')
   if (site && site !== 'same-origin' && site !== 'none') return false
   const origin = request.headers.get('origin') ?? request.headers.get('referer')
