@@ -1,6 +1,7 @@
 import type { CollectionConfig, PayloadRequest } from 'payload'
 
 import type { PaymentProvider } from './payments/types.js'
+import { parseSecretKey, type SecretKey } from './security/secrets.js'
 
 /** The events the portal sends to the ERP's endpoints (`erp.outbound`). */
 export const outboundEventTypes = ['invoice.paid', 'invoice.overdue', 'payment.succeeded', 'payment.refunded', 'credit_note.issued'] as const
@@ -211,7 +212,23 @@ export type InvoicePortalPluginOptions = {
      * e-mail and 30 per IP in an hour (a contact is also sent at most 5 links per link lifetime)
      */
     throttle?: Partial<Record<ThrottledAction, Partial<ThrottleRule>>>
+    /**
+     * Minutes after signing in during which a contact may change its security settings (two-factor
+     * sign-in, recovery codes) and start payments; after that the portal asks it to sign in again
+     * first. @default 30
+     */
+    reauthAfterMinutes?: number
+    /** Name shown in authenticator apps next to the contact's e-mail address. @default the branding's name, else 'Billing portal' */
+    twoFactorIssuer?: string
   }
+  /**
+   * Secrets at rest (provider keys and webhook secrets entered in the settings, contacts' two-factor
+   * secrets) are encrypted with AES-256-GCM under these keys: 32 random bytes each, base64 or hex
+   * (`openssl rand -base64 32`), read from the environment. The first encrypts; every listed key
+   * decrypts, so a key is rotated by putting a new one first, running `rotateSecrets`, and then
+   * dropping the old one. @default one key derived from Payload's `secret`
+   */
+  secrets?: { keys?: string[] }
 }
 
 /** What is throttled: failed sign-ins, and requests that send an e-mail. */
@@ -266,9 +283,13 @@ export type SanitizedOptions = {
     baseUrl: string | undefined
     branding: Required<Pick<PortalBranding, 'primaryColor'>> & PortalBranding
     magicLinkMinutes: number
+    reauthAfterMinutes: number
     route: string
     throttle: Record<ThrottledAction, ThrottleRule>
+    twoFactorIssuer: string | undefined
   }
+  /** Keys for secrets at rest, newest first; empty means one derived from Payload's secret. */
+  secrets: { keys: SecretKey[] }
   slugs: Record<InvoicePortalCollection, string>
   /** Slug of the host's admin user collection: its users are staff. */
   staffSlug: string
@@ -281,7 +302,7 @@ export class InvoicePortalOptionError extends Error {
   }
 }
 
-const KNOWN_OPTIONS = ['access', 'collections', 'currency', 'disabled', 'documents', 'erp', 'numbering', 'paymentReconciliation', 'payments', 'portal', 'reminders']
+const KNOWN_OPTIONS = ['access', 'collections', 'currency', 'disabled', 'documents', 'erp', 'numbering', 'paymentReconciliation', 'payments', 'portal', 'reminders', 'secrets']
 const PROVIDER_METHODS = ['fetchState', 'paymentOf', 'startCheckout', 'verifyWebhook'] as const
 const SLUG_PATTERN = /^[a-z][a-z0-9-]*$/
 
@@ -384,7 +405,7 @@ export function sanitizeOptions(
   }
 
   assertObject(input.portal, 'portal')
-  if (input.portal) assertKnownKeys(input.portal, ['baseUrl', 'branding', 'magicLinkMinutes', 'route', 'throttle'], 'portal.')
+  if (input.portal) assertKnownKeys(input.portal, ['baseUrl', 'branding', 'magicLinkMinutes', 'reauthAfterMinutes', 'route', 'throttle', 'twoFactorIssuer'], 'portal.')
   const baseUrl = input.portal?.baseUrl
   if (baseUrl !== undefined && (typeof baseUrl !== 'string' || !/^https?:\/\/[^/]+/.test(baseUrl))) {
     throw new InvoicePortalOptionError('portal.baseUrl', `must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`)
@@ -406,6 +427,15 @@ export function sanitizeOptions(
   }
 
   const throttle = sanitizeThrottle(input.portal?.throttle)
+  const reauthAfterMinutes = input.portal?.reauthAfterMinutes ?? 30
+  if (!Number.isInteger(reauthAfterMinutes) || reauthAfterMinutes < 1 || reauthAfterMinutes > 24 * 60) {
+    throw new InvoicePortalOptionError('portal.reauthAfterMinutes', `must be a whole number of minutes from 1 to 1440, got ${JSON.stringify(reauthAfterMinutes)}`)
+  }
+  const twoFactorIssuer = input.portal?.twoFactorIssuer
+  if (twoFactorIssuer !== undefined && (typeof twoFactorIssuer !== 'string' || !twoFactorIssuer.trim() || twoFactorIssuer.includes(':'))) {
+    throw new InvoicePortalOptionError('portal.twoFactorIssuer', `must be a non-empty name without ":", got ${JSON.stringify(twoFactorIssuer)}`)
+  }
+  const secrets = sanitizeSecrets(input.secrets)
   const payments = sanitizePayments(input)
   const erp = sanitizeErp(input)
   const reminders = sanitizeReminders(input)
@@ -422,11 +452,26 @@ export function sanitizeOptions(
     overrides,
     payments,
     pdf,
-    portal: { baseUrl: baseUrl?.replace(/\/$/, ''), branding: { ...branding, primaryColor }, magicLinkMinutes, route, throttle },
+    portal: { baseUrl: baseUrl?.replace(/\/$/, ''), branding: { ...branding, primaryColor }, magicLinkMinutes, reauthAfterMinutes, route, throttle, twoFactorIssuer },
     reminders,
+    secrets,
     slugs,
     staffSlug,
   }
+}
+
+function sanitizeSecrets(input: InvoicePortalPluginOptions['secrets']): SanitizedOptions['secrets'] {
+  assertObject(input, 'secrets')
+  assertKnownKeys(input ?? {}, ['keys'], 'secrets.')
+  const given = input?.keys ?? []
+  if (!Array.isArray(given)) throw new InvoicePortalOptionError('secrets.keys', 'must be a list of keys, newest first')
+  const keys = given.map((text, index) => {
+    const key = parseSecretKey(text)
+    if (!key) throw new InvoicePortalOptionError(`secrets.keys[${index}]`, 'must be 32 random bytes as base64 or hex (openssl rand -base64 32)')
+    return key
+  })
+  if (new Set(keys.map((key) => key.id)).size !== keys.length) throw new InvoicePortalOptionError('secrets.keys', 'lists one key twice')
+  return { keys }
 }
 
 const defaultThrottle: Record<ThrottledAction, ThrottleRule> = {
