@@ -60,7 +60,7 @@ export const invoicePortalPlugin =
   (pluginOptions: InvoicePortalPluginOptions = {}) =>
   (incomingConfig: Config): Config => {
     // A throttled request is expected traffic under attack, not a fault: one line each, no stack (security/throttle.ts).
-    const config: Config = { ...incomingConfig, loggingLevels: { ...({ TooManyAttempts: 'info' } as Config['loggingLevels']), ...incomingConfig.loggingLevels } }
+    const config: Config = { ...incomingConfig, loggingLevels: { ...({ TooManyAttempts: 'info', TwoFactorRequired: 'info' } as Config['loggingLevels']), ...incomingConfig.loggingLevels } }
     const hostCollections = config.collections ?? []
     const adminUserSlug = config.admin?.user ?? hostCollections.find((collection) => collection.auth)?.slug ?? 'users'
     const options = sanitizeOptions(pluginOptions, {

@@ -1,6 +1,7 @@
 import * as migration_20261122_035157_initial from './20261122_035157_initial.js';
 import * as migration_20261122_040142_portal_list_indexes from './20261122_040142_portal_list_indexes.js';
 import * as migration_20261122_061226_throttles from './20261122_061226_throttles.js';
+import * as migration_20261122_083507_two_factor from './20261122_083507_two_factor.js';
 
 export const migrations = [
   {
@@ -16,6 +17,11 @@ export const migrations = [
   {
     up: migration_20261122_061226_throttles.up,
     down: migration_20261122_061226_throttles.down,
-    name: '20261122_061226_throttles'
+    name: '20261122_061226_throttles',
+  },
+  {
+    up: migration_20261122_083507_two_factor.up,
+    down: migration_20261122_083507_two_factor.down,
+    name: '20261122_083507_two_factor'
   },
 ];

@@ -58,6 +58,16 @@ export function createClientsCollection(ctx: PluginContext): CollectionConfig {
         defaultValue: true,
       },
       {
+        name: 'requireTwoFactor',
+        type: 'checkbox',
+        admin: {
+          description: "Contacts must sign in with an authenticator app as well. Those without one set it up at their next sign-in, before anything else.",
+          position: 'sidebar',
+        },
+        defaultValue: false,
+        label: 'Require two-factor sign-in',
+      },
+      {
         name: 'reminders',
         type: 'group',
         access: { read: access.staffField },

@@ -32,6 +32,12 @@ export const portalEventTypes = [
   'credit_note_status_changed',
   'webhook_rejected',
   'invoice_sent',
+  'two_factor_enabled',
+  'two_factor_disabled',
+  'two_factor_failed',
+  'two_factor_recovery_used',
+  'two_factor_recovery_codes_replaced',
+  'two_factor_reset',
 ] as const
 
 /**
@@ -69,10 +75,20 @@ export async function recordEvent(
   await req.payload.create({ collection: ctx.options.slugs.portalEvents, data, depth: 0, overrideAccess: true, req })
 }
 
+/**
+ * A contact signed in (with a password, a link, and a second factor when it has one): its last sign-in
+ * time and the audit trail, in the sign-in's transaction.
+ */
+export async function recordSignIn(ctx: PluginContext, req: PayloadRequest, contact: { client: unknown; id: number | string }, factor?: { method: string }): Promise<void> {
+  await req.payload.update({ collection: ctx.options.slugs.contacts, data: { lastLoginAt: new Date().toISOString() }, depth: 0, id: contact.id, req })
+  await recordEvent(ctx, req, { client: contact.client, contact: contact.id, details: factor ? { twoFactor: factor.method } : undefined, type: 'login' })
+  if (factor?.method === 'recovery') await recordEvent(ctx, req, { client: contact.client, contact: contact.id, type: 'two_factor_recovery_used' })
+}
+
 /** A refused sign-in of a contact, tied to the contact (and its client) its address belongs to, if any. */
-export async function recordLoginFailure(ctx: PluginContext, req: PayloadRequest, email: string, reason: string): Promise<void> {
+export async function recordLoginFailure(ctx: PluginContext, req: PayloadRequest, email: string, reason: string, type: 'login_failed' | 'two_factor_failed' = 'login_failed'): Promise<void> {
   const { docs } = await req.payload.find({ collection: ctx.options.slugs.contacts, depth: 0, limit: 1, overrideAccess: true, where: { email: { equals: email.toLowerCase() } } })
-  await recordEvent(ctx, req, { client: docs[0]?.client, contact: docs[0]?.id, details: { email, reason }, type: 'login_failed' })
+  await recordEvent(ctx, req, { client: docs[0]?.client, contact: docs[0]?.id, details: { email, reason }, type })
 }
 
 /**

@@ -4,7 +4,9 @@ import { hookFlags, type PluginContext } from '../utilities/context.js'
 
 import { assertNotThrottled, isTooManyAttempts, uncountRequest } from '../security/throttle.js'
 import { requestIp } from '../utilities/requestIp.js'
+import { isTwoFactorRequired } from '../security/twoFactor.js'
 import { recordEvent, recordLoginFailure } from './audit.js'
+import { signInTwoFactor } from './twoFactor.js'
 
 const LOGIN_ATTEMPT = 'invoicePortalLoginAttempt'
 
@@ -38,6 +40,8 @@ export function throttleBeforeOperation(ctx: PluginContext): CollectionBeforeOpe
 /** A sign-in that succeeded gives its count back: only failures use up the limit. */
 export function throttleAfterLogin(ctx: PluginContext): CollectionAfterLoginHook {
   return async ({ req, user }) => {
+    // Not yet, when a second step is to come: the portal gives the count back once it is passed.
+    if (signInTwoFactor(req).deferred) return
     await uncountRequest(ctx, req, 'login', { email: (user as { email?: string }).email, ip: requestIp(req.headers) })
   }
 }
@@ -48,8 +52,11 @@ export function throttleAfterLogin(ctx: PluginContext): CollectionAfterLoginHook
  */
 export function loginFailureAudit(ctx: PluginContext): CollectionAfterErrorHook {
   return async ({ collection, error, req }) => {
-    if (!req.context?.[LOGIN_ATTEMPT] || !(error instanceof AuthenticationError || error instanceof LockedAuth)) return
+    if (!req.context?.[LOGIN_ATTEMPT]) return
     const email = String((req.data as { email?: unknown } | undefined)?.email ?? '').slice(0, 320)
+    // The password was right; the second factor missing or wrong (hooks/twoFactor.ts).
+    if (isTwoFactorRequired(error)) return recordLoginFailure(ctx, req, email, error.message, 'two_factor_failed')
+    if (!(error instanceof AuthenticationError || error instanceof LockedAuth)) return
     const reason = error instanceof LockedAuth ? 'locked' : 'invalid'
     if (collection?.slug !== ctx.options.slugs.contacts) {
       await recordEvent(ctx, req, { details: { collection: collection?.slug, email, reason }, type: 'login_failed' })

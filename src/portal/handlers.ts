@@ -3,65 +3,25 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 
 import { relationId } from '../access/index.js'
+import { recordEvent, recordLoginFailure } from '../hooks/audit.js'
+import { PayError, startPayment } from '../payments/checkout.js'
+import { countRequest, isTooManyAttempts } from '../security/throttle.js'
 import { withFlags } from '../utilities/context.js'
 import { escapeHtml } from '../utilities/html.js'
-import { recordEvent, recordLoginFailure } from '../hooks/audit.js'
 import { type HostConfig, loadPortal, type Portal, portalUrl } from './context.js'
-import { localeFromHeader, toPortalLocale, translator } from './i18n.js'
-import { authenticate, clearedSessionCookie, type Contact, portalEnabledFor, readCookie, SESSION_COOKIE, sessionCookie, startSession } from './session.js'
-import { brandingOf, loadSettings } from './settings.js'
-import { consumeMagicToken, createMagicToken } from './tokens.js'
 import { downloadDocumentPdf, downloadStatement, downloadZip, isDocumentPdfPath, isPdfDownload } from './downloads.js'
+import { toPortalLocale, translator } from './i18n.js'
+import { formText as text, type Handler, isSecure, requestHost, requestIp, requestOrigin, safeNext, tooManyAttempts } from './requests.js'
 import { eventRequest, notFound, seeOther } from './responses.js'
-import { STYLESHEET, stylesheet, stylesheetHref } from './styles.js'
-import { countRequest, isTooManyAttempts } from '../security/throttle.js'
-import { requestIp as ipOf } from '../utilities/requestIp.js'
-
-/**
- * The portal's form posts and downloads, mounted by the host at `<route>/api/[...path]`. Every form is a
- * plain HTML POST answered with a 303 redirect, so the portal works without client JavaScript.
- */
-type Handler = (args: { contact: Contact | null; form: FormData; portal: Portal; request: Request; segments: string[] }) => Promise<Response>
-
-import { PayError, startPayment } from '../payments/checkout.js'
 import { MIN_PASSWORD_LENGTH } from './rules.js'
+import { authenticate, clearedSessionCookie, type Contact, portalEnabledFor, readCookie, SESSION_COOKIE, sessionIsOld } from './session.js'
+import { brandName } from './settings.js'
+import { afterFirstFactor } from './signIn.js'
+import { STYLESHEET, stylesheet } from './styles.js'
+import { consumeMagicToken, createMagicToken } from './tokens.js'
+import { confirmTwoFactor, newRecoveryCodes, startTwoFactor, turnOff, verifyTwoFactor } from './twoFactorHandlers.js'
 
-const isSecure = (request: Request) =>
-  new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https'
-
-/** The host the browser used: a proxy's X-Forwarded-Host, else Host; the server's own URL may name another. */
-const requestHost = (request: Request) =>
-  request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? new URL(request.url).host
-
-/** The origin the browser used, for links in e-mails when no `portal.baseUrl` is configured. */
-const requestOrigin = (request: Request) => `${isSecure(request) ? 'https' : 'http'}://${requestHost(request)}`
-
-const requestIp = (request: Request) => ipOf(request.headers)
-
-/** 429 with `Retry-After`, as a page in the portal's chrome with the way back to the sign-in form. */
-function tooManyAttempts(portal: Portal, request: Request, retryAfterSeconds = 60): Response {
-  const locale = localeFromHeader(request.headers.get('accept-language'))
-  const t = translator(locale)
-  const route = portal.options.portal.route
-  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60))
-  const body = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(t('throttle.title'))}</title><link rel="stylesheet" href="${escapeHtml(stylesheetHref(route))}"></head><body><main id="content"><h1>${escapeHtml(t('throttle.title'))}</h1><p role="alert">${escapeHtml(t('throttle.body', { minutes }))}</p><p><a href="${escapeHtml(`${route}/login`)}">${escapeHtml(t('login.title'))}</a></p></main></body></html>`
-  return new Response(body, { headers: { 'Cache-Control': 'no-store', 'Content-Type': 'text/html; charset=utf-8', 'Retry-After': String(Math.ceil(retryAfterSeconds)) }, status: 429 })
-}
-
-const text = (form: FormData, name: string) => {
-  const value = form.get(name)
-  return typeof value === 'string' ? value.trim() : ''
-}
-
-/**
- * A path inside the portal to go to after sign-in; anything else (another site, `//host`, a `..`
- * segment that a browser resolves to outside the portal) is ignored.
- */
-export function safeNext(portal: Portal, next: unknown): string {
-  const route = portal.options.portal.route
-  if (typeof next !== 'string' || /[\\\s]|\/\/|%2f|%5c|\/(\.|%2e){1,2}(?=[/?#]|$)/i.test(next)) return route
-  return next === route || next.startsWith(`${route}/`) || next.startsWith(`${route}?`) ? next : route
-}
+/** The portal's form posts and downloads, mounted by the host at `<route>/api/[...path]`. */
 
 const login: Handler = async ({ form, portal, request }) => {
   const { options, payload } = portal
@@ -71,10 +31,11 @@ const login: Handler = async ({ form, portal, request }) => {
   try {
     const result = await payload.login({
       collection: options.slugs.contacts,
+      context: withFlags(undefined, { twoFactorDeferred: true }),
       data: { email, password: String(form.get('password') ?? '') },
       req: { headers: request.headers },
     })
-    return seeOther(next, sessionCookie(portal, result.token as string, isSecure(request)))
+    return afterFirstFactor(portal, request, result.user!.id, next, result.token)
   } catch (error) {
     const status = (error as { status?: number }).status
     // Refused before the password was checked, and audited there.
@@ -135,10 +96,10 @@ const useMagicLink: Handler = async ({ form, portal, request }) => {
   const token = text(form, 'token')
   const contactId = await consumeMagicToken(portal, token)
   if (contactId === null) return seeOther(`${route}/magic/${encodeURIComponent(token)}`)
-  const { contact, token: jwt } = await startSession(portal, contactId)
-  if (!(await portalEnabledFor(portal, contact.client))) return seeOther(`${route}/login?error=disabled`)
+  const contact = (await portal.payload.findByID({ collection: portal.options.slugs.contacts, depth: 0, disableErrors: true, id: contactId })) as Contact | null
+  if (!contact || !(await portalEnabledFor(portal, contact.client))) return seeOther(`${route}/login?error=disabled`)
   await recordEvent(portal, await eventRequest(portal, request, contact), { client: contact.client, contact: contact.id, type: 'magic_link_used' })
-  return seeOther(safeNext(portal, text(form, 'next')), sessionCookie(portal, jwt, isSecure(request)))
+  return afterFirstFactor(portal, request, contact.id, safeNext(portal, text(form, 'next')))
 }
 
 const forgotPassword: Handler = async ({ form, portal, request }) => {
@@ -160,9 +121,14 @@ const resetPassword: Handler = async ({ form, portal, request }) => {
   if (password.length < MIN_PASSWORD_LENGTH) return back('passwordShort')
   if (password !== String(form.get('passwordAgain') ?? '')) return back('passwordMismatch')
   try {
-    const result = await portal.payload.resetPassword({ collection: portal.options.slugs.contacts, data: { password, token }, overrideAccess: true })
+    const result = await portal.payload.resetPassword({
+      collection: portal.options.slugs.contacts,
+      context: withFlags(undefined, { twoFactorDeferred: true }),
+      data: { password, token },
+      overrideAccess: true,
+    })
     if (!result.token) return back('invalid')
-    return seeOther(route, sessionCookie(portal, result.token, isSecure(request)))
+    return afterFirstFactor(portal, request, (result.user as { id: number | string }).id, route, result.token)
   } catch {
     return back('invalid')
   }
@@ -268,10 +234,32 @@ const publicPosts: Record<string, Handler> = {
   magic: useMagicLink,
   'magic-link': requestMagicLink,
   'reset-password': resetPassword,
+  'two-factor': verifyTwoFactor,
 }
 const zip: Handler = async ({ contact, form, portal, request }) => downloadZip({ contact: contact!, portal, request }, form)
 
-const contactPosts: Record<string, Handler> = { password: changePassword, pay, profile: updateProfile, zip }
+const contactPosts: Record<string, Handler> = {
+  password: changePassword,
+  pay,
+  profile: updateProfile,
+  'two-factor-codes': newRecoveryCodes,
+  'two-factor-confirm': confirmTwoFactor,
+  'two-factor-off': turnOff,
+  'two-factor-start': startTwoFactor,
+  zip,
+}
+
+/**
+ * Posts that need a recent sign-in (`portal.reauthAfterMinutes`): paying, and changing how the
+ * contact signs in. Changing the password asks for the current one instead.
+ */
+const sensitivePosts = new Set(['pay', 'two-factor-codes', 'two-factor-confirm', 'two-factor-off', 'two-factor-start'])
+
+/** Where a form of the contact's was, to come back to after signing in. */
+function pageOfPost(portal: Portal, action: string, form: FormData): string {
+  const page = action === 'pay' ? (form.has('invoice') ? `invoices/${text(form, 'invoice')}` : 'invoices') : action === 'zip' ? 'invoices' : action.startsWith('two-factor') ? 'two-factor' : 'profile'
+  return `${portal.options.portal.route}/${page}`
+}
 
 function segmentsOf(portal: Portal, request: Request): string[] {
   const prefix = `${portal.options.portal.route}/api/`
@@ -351,9 +339,9 @@ export function createPortalRouteHandlers(config: HostConfig) {
       // Sign-in and the other public posts need no session; only sign-out and the contact's own forms read it.
       const contact = contactHandler !== undefined || action === 'logout' ? await contactFrom(portal, request) : null
       if (publicHandler) return publicHandler({ contact, form, portal, request, segments })
-      if (!contact) {
-        const page = action === 'pay' ? `invoices/${text(form, 'invoice')}` : action === 'zip' ? 'invoices' : 'profile'
-        return seeOther(`${portal.options.portal.route}/login?${new URLSearchParams({ next: `${portal.options.portal.route}/${page}` })}`)
+      if (!contact) return seeOther(`${portal.options.portal.route}/login?${new URLSearchParams({ next: pageOfPost(portal, action, form) })}`)
+      if (sensitivePosts.has(action) && sessionIsOld(portal, contact)) {
+        return seeOther(`${portal.options.portal.route}/login?${new URLSearchParams({ next: pageOfPost(portal, action, form), reauth: '1' })}`)
       }
       return contactHandler!({ contact, form, portal, request, segments })
     },
@@ -363,8 +351,3 @@ export function createPortalRouteHandlers(config: HostConfig) {
     POST: async (request: Request) => withSecurityHeaders(await handlers.POST(request), request),
   }
 }
-
-export async function brandName(portal: Portal): Promise<string> {
-  return brandingOf(portal, await loadSettings(portal)).name
-}
-

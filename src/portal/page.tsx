@@ -10,10 +10,13 @@ import { type PortalEventType, recordEvent, withAuditBuffered } from '../hooks/a
 import { afterResponse } from './afterResponse.js'
 import { documentId, type HostConfig, loadPortal, type Portal } from './context.js'
 import { localeFromHeader, type MessageKey, type PortalLocale, toPortalLocale, translator } from './i18n.js'
-import { authenticate, type Contact, SESSION_COOKIE } from './session.js'
+import { authenticate, type Contact, SESSION_COOKIE, sessionIsOld } from './session.js'
 import { AccountViews } from './views/index.js'
 import { brandingOf, loadSettings } from './settings.js'
 import { ForgotPasswordView, LoginView, MagicView, type PublicView, ResetPasswordView } from './views/auth.js'
+import { VerifyView } from './views/twoFactor.js'
+import { CHALLENGE_COOKIE, readChallenge } from './challenge.js'
+import { param } from './views/types.js'
 import { type Branding, Shell } from './views/shell.js'
 
 export type PortalPageProps = {
@@ -26,6 +29,7 @@ const publicViews: Record<string, { title: MessageKey; View: (view: PublicView) 
   login: { title: 'login.title', View: LoginView },
   magic: { title: 'magic.title', View: MagicView },
   'reset-password': { title: 'reset.title', View: ResetPasswordView },
+  verify: { title: 'twoFactor.verifyTitle', View: VerifyView },
 }
 
 const loadBranding = async (portal: Portal): Promise<Branding> => brandingOf(portal, await loadSettings(portal))
@@ -51,7 +55,7 @@ async function requestContext(config: HostConfig) {
   const [portal, headerList, cookieStore] = await Promise.all([loadPortal(config), headers(), cookies()])
   const acceptLanguage = headerList.get('accept-language')
   const [branding, viewer] = await Promise.all([loadBranding(portal), resolveViewer(portal, cookieStore.get(SESSION_COOKIE)?.value, acceptLanguage)])
-  return { acceptLanguage, branding, headerList, portal, viewer }
+  return { acceptLanguage, branding, challengeValue: cookieStore.get(CHALLENGE_COOKIE)?.value, headerList, portal, viewer }
 }
 
 /**
@@ -60,18 +64,19 @@ async function requestContext(config: HostConfig) {
  */
 export function createPortalPage(config: HostConfig) {
   return async function PortalPage({ params, searchParams }: PortalPageProps) {
-    const [{ acceptLanguage, branding, headerList, portal, viewer }, { segments = [] }, query] = await Promise.all([requestContext(config), params, searchParams])
+    const [{ acceptLanguage, branding, challengeValue, headerList, portal, viewer }, { segments = [] }, query] = await Promise.all([requestContext(config), params, searchParams])
     const route = portal.options.portal.route
     const { client, contact } = viewer
     const publicView = publicViews[segments[0] ?? '']
     if (publicView) {
-      if (contact && segments[0] === 'login') redirect(route)
+      // Signed in already, unless asked to sign in again before a sensitive action.
+      if (contact && segments[0] === 'login' && !param(query, 'reauth')) redirect(route)
       const locale = localeFromHeader(acceptLanguage)
       const t = translator(locale)
       return (
         <Shell branding={branding} view={{ locale, route, t }}>
           <title>{`${t(publicView.title)} · ${branding.name}`}</title>
-          {await publicView.View({ portal, query, route, segments, t })}
+          {await publicView.View({ challenge: segments[0] === 'verify' ? readChallenge(portal, challengeValue) : null, portal, query, route, segments, t })}
         </Shell>
       )
     }
@@ -84,6 +89,9 @@ export function createPortalPage(config: HostConfig) {
     const view: PortalView = { client, contact, locale, portal, query, route, segments, t: translator(locale), timezone: client.timezone || 'UTC' }
     const page = AccountViews.resolve(segments)
     if (!page) notFound()
+    // A client that requires two-factor sign-in lets a contact without it see only where it is set up.
+    if ((client as { requireTwoFactor?: boolean }).requireTwoFactor && !contact.twoFactor?.enabled && page.nav !== '/two-factor') redirect(`${route}/two-factor`)
+    if (page.sensitive && sessionIsOld(portal, contact)) redirect(`${route}/login?${new URLSearchParams({ next: here, reauth: '1' })}`)
     const content = await page.render(view)
 
     // The audit write happens after the response is sent, so it never slows the page down.

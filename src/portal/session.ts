@@ -14,6 +14,8 @@ export const SESSION_COOKIE = 'invoice-portal-session'
 
 export type Contact = TypedUser & {
   _sid?: string
+  /** When this session was opened (its token's `iat`), in ms: sensitive actions want a recent one. */
+  _signedInAt?: number
   client: unknown
   collection: string
   email: string
@@ -21,6 +23,7 @@ export type Contact = TypedUser & {
   name?: string
   notifications?: Record<string, boolean | null>
   role?: 'billing' | 'viewer'
+  twoFactor?: { enabled?: boolean | null; enabledAt?: null | string }
 }
 
 export function readCookie(header: null | string | undefined, name: string): string | undefined {
@@ -31,20 +34,32 @@ export function readCookie(header: null | string | undefined, name: string): str
   return undefined
 }
 
+/** A cookie of the portal: HTTP-only, SameSite=Lax, scoped to the portal's path, `Secure` behind HTTPS. */
+export function portalCookie(portal: Pick<Portal, 'options'>, name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
+  return [`${name}=${encodeURIComponent(value)}`, `Path=${portal.options.portal.route}`, `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join('; ')
+}
+
 export function sessionCookie(portal: Portal, token: string, secure: boolean): string {
-  const maxAge = contactsAuth(portal).tokenExpiration
-  return [
-    `${SESSION_COOKIE}=${encodeURIComponent(token)}`,
-    `Path=${portal.options.portal.route}`,
-    `Max-Age=${maxAge}`,
-    'HttpOnly',
-    'SameSite=Lax',
-    ...(secure ? ['Secure'] : []),
-  ].join('; ')
+  return portalCookie(portal, SESSION_COOKIE, token, contactsAuth(portal).tokenExpiration, secure)
 }
 
 export function clearedSessionCookie(portal: Portal, secure: boolean): string {
-  return [`${SESSION_COOKIE}=`, `Path=${portal.options.portal.route}`, 'Max-Age=0', 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join('; ')
+  return portalCookie(portal, SESSION_COOKIE, '', 0, secure)
+}
+
+/** Whether the session was opened longer ago than `portal.reauthAfterMinutes`: time to ask again before a sensitive action. */
+export function sessionIsOld(portal: Pick<Portal, 'options'>, contact: Contact, now = Date.now()): boolean {
+  return now - (contact._signedInAt ?? 0) > portal.options.portal.reauthAfterMinutes * 60_000
+}
+
+/** The `iat` of a token Payload has verified already. */
+function issuedAt(token: string): number | undefined {
+  try {
+    const { iat } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat?: unknown }
+    return typeof iat === 'number' ? iat * 1000 : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function contactsAuth(portal: Portal) {
@@ -62,7 +77,7 @@ export async function authenticate(portal: Portal, token: string | undefined): P
   // every collection, which no portal request reads (its reads go through the access functions).
   const { user } = await executeAuthStrategies({ headers: new Headers({ Authorization: `JWT ${token}` }), payload: portal.payload })
   if (!user || user.collection !== portal.options.slugs.contacts) return null
-  return user as Contact
+  return { ...(user as Contact), _signedInAt: issuedAt(token) }
 }
 
 /** A client lets its contacts in only while its portal is enabled. */

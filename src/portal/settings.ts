@@ -26,3 +26,7 @@ export function brandingOf(portal: Portal, settings: PortalSettings): Branding {
     primaryColor: /^#[0-9a-f]{3,6}$/i.test(brand.primaryColor ?? '') ? brand.primaryColor! : defaults.primaryColor,
   }
 }
+
+export async function brandName(portal: Portal): Promise<string> {
+  return brandingOf(portal, await loadSettings(portal)).name
+}

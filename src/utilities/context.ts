@@ -20,6 +20,11 @@ export type HookFlags = {
   settlement?: boolean
   /** The request was counted by the throttle already (the portal counts before it answers). */
   throttleCounted?: boolean
+  /**
+   * A portal sign-in whose second factor, if the contact needs one, the portal asks for on a page of
+   * its own: the password (or reset) goes through, and the portal ends the session it opened.
+   */
+  twoFactorDeferred?: boolean
   /** A login that only checks a password (changing it): not a sign-in, so not audited as one. */
   verifyPassword?: boolean
 }

@@ -158,6 +158,8 @@ export function ProfileView(view: PortalView) {
         <NewPasswordFields t={view.t} />
         <button type="submit">{t('action.save')}</button>
       </form>
+      <h2 id="two-factor">{t('twoFactor.title')}</h2>
+      <p>{t(contact.twoFactor?.enabled ? 'twoFactor.enabled' : 'twoFactor.disabled')} <a href={`${route}/two-factor`}>{t('twoFactor.manage')}</a></p>
     </>
   )
 }

@@ -1,5 +1,6 @@
 import React from 'react'
 
+import type { Challenge } from '../challenge.js'
 import type { Portal } from '../context.js'
 import type { Translate } from '../i18n.js'
 import type { SearchParams } from './types.js'
@@ -8,7 +9,15 @@ import { peekMagicToken } from '../tokens.js'
 import { NewPasswordFields, Notice } from './shell.js'
 import { param } from './types.js'
 
-export type PublicView = { portal: Portal; query: SearchParams; route: string; segments: string[]; t: Translate }
+export type PublicView = {
+  /** Who passed the first factor of a sign-in, on the second step's page. */
+  challenge?: Challenge | null
+  portal: Portal
+  query: SearchParams
+  route: string
+  segments: string[]
+  t: Translate
+}
 
 const loginErrors = { disabled: 'error.portalDisabled', invalid: 'error.invalidLogin', locked: 'error.locked' } as const
 
@@ -32,6 +41,7 @@ export function LoginView({ portal, query, route, t }: PublicView) {
       {loginErrors[error] ? <Notice kind="error">{t(loginErrors[error])}</Notice> : null}
       {sent ? <Notice kind="ok">{t('login.sent', { email: sent, minutes: portal.options.portal.magicLinkMinutes })}</Notice> : null}
       {param(query, 'signedOut') ? <Notice>{t('login.signedOut')}</Notice> : null}
+      {param(query, 'reauth') ? <Notice>{t('reauth.notice')}</Notice> : null}
       <form action={`${route}/api/login`} className="stack" method="post">
         <input name="next" type="hidden" value={next} />
         <label>{t('field.email')}<input autoComplete="username" name="email" required type="email" /></label>

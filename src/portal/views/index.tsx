@@ -8,8 +8,16 @@ import { DashboardView } from './dashboard.js'
 import { InvoiceDetailView, InvoiceListView } from './invoices.js'
 import { PaymentView } from './payment.js'
 import { StatementView } from './statement.js'
+import { TwoFactorView } from './twoFactor.js'
 
-type Page = { invoiceId?: string; nav: string; render: (view: PortalView) => Promise<React.ReactNode> | React.ReactNode; title: MessageKey }
+type Page = {
+  invoiceId?: string
+  nav: string
+  render: (view: PortalView) => Promise<React.ReactNode> | React.ReactNode
+  /** Changes how the contact signs in: only with a recent sign-in (`portal.reauthAfterMinutes`). */
+  sensitive?: boolean
+  title: MessageKey
+}
 
 const pages: Record<string, Omit<Page, 'invoiceId'>> = {
   '': { nav: '', render: DashboardView, title: 'dashboard.title' },
@@ -19,6 +27,7 @@ const pages: Record<string, Omit<Page, 'invoiceId'>> = {
   payments: { nav: '/payments', render: PaymentsView, title: 'payments.title' },
   profile: { nav: '/profile', render: ProfileView, title: 'profile.title' },
   statement: { nav: '/statement', render: StatementView, title: 'statement.title' },
+  'two-factor': { nav: '/two-factor', render: TwoFactorView, sensitive: true, title: 'twoFactor.title' },
 }
 
 /** The signed-in pages by URL segments: `/`, `/invoices`, `/invoices/<id>`, …; null for anything else. */
