@@ -14,6 +14,7 @@ import { toPortalLocale, translator } from './i18n.js'
 import { formText as text, type Handler, isSecure, requestHost, requestIp, requestOrigin, safeNext, tooManyAttempts } from './requests.js'
 import { eventRequest, notFound, seeOther } from './responses.js'
 import { MIN_PASSWORD_LENGTH } from './rules.js'
+import { HANDLER_PAGE_POLICY, securityHeaders } from './securityHeaders.js'
 import { authenticate, clearedSessionCookie, type Contact, portalEnabledFor, readCookie, SESSION_COOKIE, sessionIsOld } from './session.js'
 import { brandName } from './settings.js'
 import { afterFirstFactor } from './signIn.js'
@@ -285,21 +286,13 @@ function sameOrigin(request: Request): boolean {
   }
 }
 
-/**
- * Headers on every answer of the portal's route handlers: no framing, no sniffing, no referrer beyond
- * the portal, HTTPS remembered behind HTTPS. An HTML answer (the 429 page) may load only the portal's
- * stylesheet; files (PDFs, ZIPs) get no content policy, which would blank a browser's PDF viewer.
- */
+/** Headers on every answer of the portal's route handlers (securityHeaders.ts); an answer's own win. */
 function withSecurityHeaders(response: Response, request: Request): Response {
   const headers = new Headers(response.headers)
-  const set = (name: string, value: string) => {
+  const html = headers.get('content-type')?.startsWith('text/html')
+  for (const [name, value] of Object.entries(securityHeaders({ contentPolicy: html ? HANDLER_PAGE_POLICY : undefined, secure: isSecure(request) }))) {
     if (!headers.has(name)) headers.set(name, value)
   }
-  set('Referrer-Policy', 'same-origin')
-  set('X-Content-Type-Options', 'nosniff')
-  set('X-Frame-Options', 'DENY')
-  if (headers.get('content-type')?.startsWith('text/html')) set('Content-Security-Policy', "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-  if (isSecure(request)) set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
   // Copied, since some answers' headers can't be changed in place (Response.redirect's).
   return new Response(response.body, { headers, status: response.status, statusText: response.statusText })
 }

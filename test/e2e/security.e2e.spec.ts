@@ -45,3 +45,29 @@ test("a contact probing other clients' records through the portal's pages finds 
   console.log(`[security] ${probes} portal page probes by Acme's contact, ${leaks.length} leaks`)
   expect(leaks).toEqual([])
 })
+
+test('portal pages carry a content policy with a fresh nonce on Next’s scripts, no framing, and nothing on them breaks the policy', async ({ page }) => {
+  const violations: string[] = []
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text())
+  })
+  await portalSignIn(page, demoLogins.globexBilling)
+  const nonces = new Set<string>()
+  for (const path of ['/portal', '/portal/invoices', '/portal/payments', '/portal/profile', '/portal/two-factor', '/portal/login?reauth=1', '/portal/no-such-page']) {
+    const response = (await page.goto(path))!
+    const headers = response.headers()
+    const nonce = /script-src 'self' 'nonce-([A-Za-z0-9+/=]{24})' 'strict-dynamic'/.exec(headers['content-security-policy'] ?? '')?.[1]
+    expect(nonce, `${path}: ${headers['content-security-policy']}`).toBeTruthy()
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'")
+    expect(nonces.has(nonce!), `${path} reuses a nonce`).toBe(false)
+    nonces.add(nonce!)
+    expect(headers['x-frame-options']).toBe('DENY')
+    expect(headers['x-content-type-options']).toBe('nosniff')
+    expect(headers['referrer-policy']).toBe('same-origin')
+    // Every script the server sent carries the nonce; those Next's scripts add later run by 'strict-dynamic'.
+    const scripts = (await response.text()).match(/<script\b[^>]*>/g) ?? []
+    expect(scripts.length, `${path} has Next's scripts`).toBeGreaterThan(0)
+    expect(scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`)), `${path}: every script carries the page's nonce`).toEqual([])
+  }
+  expect(violations).toEqual([])
+})
