@@ -41,6 +41,7 @@ for (const [device, viewport] of [
       ['documents', async () => '/portal/documents', 'Documenten'],
       ['statement', async () => '/portal/statement', 'Rekeningoverzicht'],
       ['profile', async () => '/portal/profile', 'Profiel'],
+      ['two-factor settings', async () => '/portal/two-factor', 'Aanmelden in twee stappen'],
     ] as const
     for (const [name, path, heading] of signedIn) {
       test(name, async ({ page }) => {

@@ -254,6 +254,26 @@ describe('REST and GraphQL', () => {
     expect(graphql.body.errors?.[0].message).toMatch(/two factors/)
   })
 
+  it('reset a password only with twoFactorCode as well, since a reset signs in', async () => {
+    const contact = await newContact('rest-reset@open.test')
+    const { secret } = await enrol(contact)
+    const resetWith = async (password: string, twoFactorCode?: string) => {
+      await api.rest('POST', '/api/contacts/forgot-password', { body: { email: contact.email } })
+      const { token } = linkIn(await smtp.waitFor(contact.email), 'reset-password')
+      return api.rest('POST', '/api/contacts/reset-password', { body: { password, token, ...(twoFactorCode ? { twoFactorCode } : {}) } })
+    }
+    const bare = await resetWith('rest-new-password-1')
+    expect(bare.status).toBe(401)
+    expect(bare.body.token).toBeUndefined()
+    // Refused as a whole: the old password still works, the new one does not.
+    expect((await http.post('login', { email: contact.email, password: 'rest-new-password-1' })).location).toBe('/portal/login?error=invalid')
+    expect((await http.post('login', { email: contact.email, password: passwords.contact })).location).toBe('/portal/verify')
+    await new Promise((resolve) => setTimeout(resolve, 15_500)) // Payload sends one reset e-mail per contact per 15 s.
+    const right = await resetWith('rest-new-password-2', codeNow(secret))
+    expect(right.status).toBe(200)
+    expect(await authenticate(portal, right.body.token)).toMatchObject({ id: contact.id })
+  }, 40_000)
+
   it('never return the secret, the set-up secret, the recovery codes or the last step', async () => {
     const contact = await newContact('hidden@open.test')
     const { secret } = await enrol(contact)

@@ -88,9 +88,9 @@ describe('fuzzing every webhook and portal form', () => {
   }, 600_000)
 
   it('every portal form, signed in and not: arbitrary fields and values', async () => {
-    const fields = ['email', 'password', 'passwordAgain', 'currentPassword', 'next', 'token', 'invoice', 'ids', 'amount', 'provider', 'name', 'notifications', 'q', 'status', 'page', 'sort', 'from', 'to']
+    const fields = ['email', 'password', 'passwordAgain', 'currentPassword', 'next', 'token', 'invoice', 'ids', 'amount', 'provider', 'name', 'notifications', 'q', 'status', 'page', 'sort', 'from', 'to', 'code']
     const form = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...fields), text), fc.oneof(text, fc.integer().map(String))), { maxLength: 8 })
-    const actions = ['login', 'magic-link', 'magic', 'forgot-password', 'reset-password', 'pay', 'zip', 'profile', 'password', 'nothing-here']
+    const actions = ['login', 'magic-link', 'magic', 'forgot-password', 'reset-password', 'two-factor', 'pay', 'zip', 'profile', 'password', 'two-factor-start', 'two-factor-confirm', 'two-factor-codes', 'two-factor-off', 'nothing-here']
     for (const action of actions) {
       for (const signedIn of [true, false]) {
         await fuzz(`portal ${action}${signedIn ? ' (signed in)' : ''}`, form, 60, async (pairs) => {
@@ -100,13 +100,13 @@ describe('fuzzing every webhook and portal form', () => {
       }
     }
     // The contact is still who it was: fields it may not change were not changed by any form.
-    expect(await payload.findByID({ collection: 'contacts', depth: 0, id: app.contact.id })).toMatchObject({ client: app.client.id, email: 'billing@payer.test', role: 'billing' })
+    expect(await payload.findByID({ collection: 'contacts', depth: 0, id: app.contact.id })).toMatchObject({ client: app.client.id, email: 'billing@payer.test', role: 'billing', twoFactor: { enabled: false } })
   }, 600_000)
 
   it('sums up', () => {
-    console.log(`[fuzz] ${inputs} malformed inputs to 3 webhooks and 10 portal forms: ${failures.filter((failure) => / 5\d\d /.test(failure) || /: 5\d\d for/.test(failure)).length} answered 5xx, ${failures.filter((failure) => failure.includes('partial')).length} wrote something`)
+    console.log(`[fuzz] ${inputs} malformed inputs to 3 webhooks and 15 portal forms: ${failures.filter((failure) => / 5\d\d /.test(failure) || /: 5\d\d for/.test(failure)).length} answered 5xx, ${failures.filter((failure) => failure.includes('partial')).length} wrote something`)
     for (const failure of failures.slice(0, 30)) console.log(`[fuzz] ${failure}`)
     expect(failures).toEqual([])
-    expect(inputs).toBeGreaterThan(3000)
+    expect(inputs).toBeGreaterThan(3500)
   })
 })
