@@ -7,6 +7,9 @@ import { getPayload } from 'payload'
 
 import { createDevConfig } from '../../dev/config.js'
 import { demoLogins } from '../../dev/seed.js'
+import { loadPortal } from '../../src/portal/context.js'
+import { totpCode, totpStep } from '../../src/security/totp.js'
+import { beginEnrolment, confirmEnrolment, pendingSecretOf, twoFactorState, verifySecondFactor } from '../../src/security/twoFactor.js'
 
 const databaseUri = process.env.DATABASE_URI
 if (!databaseUri) throw new Error('DATABASE_URI is not set: run this through dev/scripts/with-database.ts')
@@ -38,6 +41,20 @@ const checks: Record<string, () => Promise<void>> = {
     const answered = <T>(work: Promise<T>) => Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 10 s')), 10_000))])
     await assert.rejects(answered(payload.login({ collection: 'contacts', data: { ...demoLogins.acmeBilling, password: 'not-the-password' } })), /incorrect/)
     await answered(payload.forgotPassword({ collection: 'contacts', data: { email: demoLogins.acmeBilling.email }, disableEmail: true }))
+  },
+  // Two-factor changes lock the contact's row in a transaction of their own; a sign-in checks the code inside its own.
+  'two-factor sign-in is set up and checked without waiting on itself': async () => {
+    const answered = <T>(work: Promise<T>) => Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 10 s')), 10_000))])
+    const portal = await loadPortal(payload.config)
+    const { docs } = await payload.find({ collection: 'contacts', limit: 1, where: { email: { equals: demoLogins.globexBilling.email } } })
+    const id = docs[0].id
+    await answered(beginEnrolment(portal, payload, id))
+    const secret = pendingSecretOf(portal, payload, (await twoFactorState(portal, portal, id))!)!
+    const codes = await answered(confirmEnrolment(portal, payload, id, totpCode(secret, totpStep())))
+    assert.equal(codes?.length, 10)
+    assert.deepEqual(await answered(verifySecondFactor(portal, payload, id, codes![0])), { method: 'recovery', recoveryCodesLeft: 9 })
+    const state = await twoFactorState(portal, portal, id)
+    assert.ok(state?.enrolled && state.contact.twoFactor?.secret?.startsWith('v1.'))
   },
 }
 
