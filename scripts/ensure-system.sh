@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the test suite needs from the machine, installed or started only when missing:
 # Debian's chromium (Playwright drives it; a browser download is impossible), poppler-utils and fonts
-# (PDFs are read back), and a PostgreSQL server on 127.0.0.1:5432 (each test file makes its own database).
+# (PDFs are read back), a PostgreSQL server on 127.0.0.1:5432 (each test file makes its own database),
+# and a Redis server on 127.0.0.1:6379 (the throttle's optional store; keeps nothing on disk).
 # Runs before `npm test` (pretest) and from .ci/run.
 set -euo pipefail
 
@@ -16,10 +17,18 @@ for pkg in chromium poppler-utils fonts-dejavu-core; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if ((${#missing[@]})); then
   echo "ensure-system: installing ${missing[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# A Redis named by TEST_REDIS_URL is the caller's to run.
+if [ -z "${TEST_REDIS_URL:-}" ] && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  echo "ensure-system: starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+  for _ in $(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 
 # A server named by TEST_DATABASE_SERVER elsewhere is the caller's to run.

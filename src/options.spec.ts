@@ -30,6 +30,8 @@ describe('sanitizeOptions', () => {
     const { throttle } = sanitizeOptions({ portal: { throttle: { login: { perIp: 200 }, passwordReset: { perEmail: 2, windowSeconds: 600 } } } }, host).portal
     expect(throttle.login).toEqual({ perEmail: 10, perIp: 200, windowSeconds: 900 })
     expect(throttle.passwordReset).toEqual({ perEmail: 2, perIp: 30, windowSeconds: 600 })
+    expect(sanitizeOptions(undefined, host).portal.throttleRedis).toBeUndefined()
+    expect(sanitizeOptions({ portal: { throttle: { redis: { url: 'redis://127.0.0.1:6379/1' } } } }, host).portal.throttleRedis).toEqual({ keyPrefix: 'invoice-portal:throttle:', url: 'redis://127.0.0.1:6379/1' })
   })
 
   it('takes one ERP secret or several while one is rotated', () => {
@@ -70,6 +72,10 @@ describe('sanitizeOptions', () => {
     ['an unknown throttled action', { portal: { throttle: { signup: { perIp: 1 } } } }, /"portal\.throttle\.signup" is not a known option/],
     ['a zero throttle limit', { portal: { throttle: { login: { perEmail: 0 } } } }, /"portal\.throttle\.login\.perEmail" must be a positive whole number/],
     ['an unknown throttle setting', { portal: { throttle: { magicLink: { perHour: 3 } } } }, /"portal\.throttle\.magicLink\.perHour" is not a known option/],
+    ['a throttle Redis that is not a URL', { portal: { throttle: { redis: { url: 'localhost:6379' } } } }, /"portal\.throttle\.redis\.url" must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['an unknown throttle Redis setting', { portal: { throttle: { redis: { db: 2, url: 'redis://127.0.0.1:6379' } } } }, /"portal\.throttle\.redis\.db" is not a known option/],
+    ['a re-authentication age of 0', { portal: { reauthAfterMinutes: 0 } }, /"portal\.reauthAfterMinutes" must be a whole number of minutes from 1 to 1440/],
+    ['an authenticator issuer with a colon', { portal: { twoFactorIssuer: 'Acme: Billing' } }, /"portal\.twoFactorIssuer" must be a non-empty name without ":"/],
     ['isStaff not a function', { access: { isStaff: true } }, /"access\.isStaff" must be a function/],
     ['documents.staticDir empty', { documents: { staticDir: '' } }, /"documents\.staticDir" must be a non-empty/],
     ['payments not a list', { payments: { name: 'stripe' } }, /option "payments" must be a list of providers/],

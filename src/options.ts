@@ -211,7 +211,13 @@ export type InvoicePortalPluginOptions = {
      * @default login: 10 per e-mail and 50 per IP in 15 minutes; magicLink and passwordReset: 10 per
      * e-mail and 30 per IP in an hour (a contact is also sent at most 5 links per link lifetime)
      */
-    throttle?: Partial<Record<ThrottledAction, Partial<ThrottleRule>>>
+    throttle?: Partial<Record<ThrottledAction, Partial<ThrottleRule>>> & {
+      /**
+       * Keep the counters in Redis instead of PostgreSQL (`redis://host:6379/0`); every instance must
+       * use the same. When Redis cannot be reached, requests are counted in PostgreSQL meanwhile.
+       */
+      redis?: { keyPrefix?: string; url: string }
+    }
     /**
      * Minutes after signing in during which a contact may change its security settings (two-factor
      * sign-in, recovery codes) and start payments; after that the portal asks it to sign in again
@@ -286,6 +292,8 @@ export type SanitizedOptions = {
     reauthAfterMinutes: number
     route: string
     throttle: Record<ThrottledAction, ThrottleRule>
+    /** Where the throttle counts when not in PostgreSQL. */
+    throttleRedis: undefined | { keyPrefix: string; url: string }
     twoFactorIssuer: string | undefined
   }
   /** Keys for secrets at rest, newest first; empty means one derived from Payload's secret. */
@@ -427,6 +435,7 @@ export function sanitizeOptions(
   }
 
   const throttle = sanitizeThrottle(input.portal?.throttle)
+  const throttleRedis = sanitizeThrottleRedis(input.portal?.throttle?.redis)
   const reauthAfterMinutes = input.portal?.reauthAfterMinutes ?? 30
   if (!Number.isInteger(reauthAfterMinutes) || reauthAfterMinutes < 1 || reauthAfterMinutes > 24 * 60) {
     throw new InvoicePortalOptionError('portal.reauthAfterMinutes', `must be a whole number of minutes from 1 to 1440, got ${JSON.stringify(reauthAfterMinutes)}`)
@@ -452,7 +461,7 @@ export function sanitizeOptions(
     overrides,
     payments,
     pdf,
-    portal: { baseUrl: baseUrl?.replace(/\/$/, ''), branding: { ...branding, primaryColor }, magicLinkMinutes, reauthAfterMinutes, route, throttle, twoFactorIssuer },
+    portal: { baseUrl: baseUrl?.replace(/\/$/, ''), branding: { ...branding, primaryColor }, magicLinkMinutes, reauthAfterMinutes, route, throttle, throttleRedis, twoFactorIssuer },
     reminders,
     secrets,
     slugs,
@@ -480,10 +489,20 @@ const defaultThrottle: Record<ThrottledAction, ThrottleRule> = {
   passwordReset: { perEmail: 10, perIp: 30, windowSeconds: 60 * 60 },
 }
 
+function sanitizeThrottleRedis(input: unknown): SanitizedOptions['portal']['throttleRedis'] {
+  if (input === undefined) return undefined
+  assertObject(input, 'portal.throttle.redis')
+  assertKnownKeys(input!, ['keyPrefix', 'url'], 'portal.throttle.redis.')
+  const { keyPrefix = 'invoice-portal:throttle:', url } = input as { keyPrefix?: unknown; url?: unknown }
+  if (typeof url !== 'string' || !/^rediss?:\/\/[^\s]+$/.test(url)) throw new InvoicePortalOptionError('portal.throttle.redis.url', `must be a redis:// or rediss:// URL, got ${JSON.stringify(url)}`)
+  if (typeof keyPrefix !== 'string') throw new InvoicePortalOptionError('portal.throttle.redis.keyPrefix', 'must be a string')
+  return { keyPrefix, url }
+}
+
 function sanitizeThrottle(input: unknown): Record<ThrottledAction, ThrottleRule> {
   assertObject(input, 'portal.throttle')
-  const given = (input ?? {}) as Partial<Record<ThrottledAction, Partial<ThrottleRule>>>
-  assertKnownKeys(given, Object.keys(defaultThrottle), 'portal.throttle.')
+  const { redis: _redis, ...given } = (input ?? {}) as Partial<Record<ThrottledAction, Partial<ThrottleRule>>> & { redis?: unknown }
+  assertKnownKeys(given, [...Object.keys(defaultThrottle), 'redis'], 'portal.throttle.')
   const rules = {} as Record<ThrottledAction, ThrottleRule>
   for (const action of Object.keys(defaultThrottle) as ThrottledAction[]) {
     assertObject(given[action], `portal.throttle.${action}`)

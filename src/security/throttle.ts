@@ -8,6 +8,7 @@ import type { PluginContext } from '../utilities/context.js'
 import { sql } from '@payloadcms/db-postgres/drizzle'
 
 import { connection, table } from '../db/postgres.js'
+import { type Counted, type RedisCounter, redisCounter } from './throttleRedis.js'
 
 type Runner = Pick<PayloadRequest, 'payload'> & Partial<Pick<PayloadRequest, 'transactionID'>>
 
@@ -57,13 +58,37 @@ export async function countRequest(ctx: PluginContext, runner: Runner, action: T
   const rule = ctx.options.portal.throttle[action]
   const keys = keysOf(action, subject)
   if (keys.length === 0) return { allowed: true }
+  const names = keys.map((entry) => entry.key)
+  const counted = await inStore(ctx, runner, (redis) => redis.count(names, rule.windowSeconds), () => countInPostgres(ctx, runner, names, rule.windowSeconds))
+  const limits = new Map(keys.map((entry) => [entry.key, rule[entry.kind]]))
+  const over = counted.filter((row) => row.hits > limits.get(row.key)!)
+  if (over.length === 0) return { allowed: true }
+  return { allowed: false, retryAfterSeconds: Math.max(1, ...over.map((row) => Math.ceil(row.secondsLeft))) }
+}
+
+/**
+ * Redis when configured, else PostgreSQL. When Redis cannot be reached the request is counted in
+ * PostgreSQL instead (and the failure logged): a sign-in is never let through uncounted, nor refused
+ * for want of a counter.
+ */
+async function inStore<T>(ctx: PluginContext, runner: Runner, withRedis: (redis: RedisCounter) => Promise<T>, withPostgres: () => Promise<T>): Promise<T> {
+  const redis = ctx.options.portal.throttleRedis
+  if (!redis) return withPostgres()
+  try {
+    return await withRedis(redisCounter(redis))
+  } catch (error) {
+    runner.payload.logger.error({ err: error, msg: "payload-invoice-portal: the throttle's Redis failed; counting in PostgreSQL" })
+    return withPostgres()
+  }
+}
+
+async function countInPostgres(ctx: PluginContext, runner: Runner, names: string[], windowSeconds: number): Promise<Counted> {
   // On the request's own connection. Payload checks a password before it opens the sign-in's
   // transaction, so a failure's count stays when it rolls back; a reset request is counted inside its
   // transaction, which commits whether or not the address is known. A second connection would also
   // wait forever on the embedded database, which serves one transaction at a time.
   const { adapter, db } = await connection(runner)
   const throttles = table(adapter, ctx.options.slugs.throttles)
-  const names = keys.map((entry) => entry.key)
   const result = await db.execute(sql`
     with expired as (
       delete from ${throttles} where ${throttles.id} in (
@@ -72,16 +97,13 @@ export async function countRequest(ctx: PluginContext, runner: Runner, action: T
         order by ${throttles.windowEndsAt} limit 20)
     )
     insert into ${throttles} (${sql.identifier(throttles.key.name)}, ${sql.identifier(throttles.hits.name)}, ${sql.identifier(throttles.windowEndsAt.name)})
-    select key, 1, now() + make_interval(secs => ${rule.windowSeconds}) from unnest(${sql.param(names)}::text[]) as keys(key)
+    select key, 1, now() + make_interval(secs => ${windowSeconds}) from unnest(${sql.param(names)}::text[]) as keys(key)
     on conflict (${sql.identifier(throttles.key.name)}) do update set
       ${sql.identifier(throttles.hits.name)} = case when ${throttles.windowEndsAt} <= now() then 1 else ${throttles.hits} + 1 end,
       ${sql.identifier(throttles.windowEndsAt.name)} = case when ${throttles.windowEndsAt} <= now() then excluded.${sql.identifier(throttles.windowEndsAt.name)} else ${throttles.windowEndsAt} end,
       ${sql.identifier(throttles.updatedAt.name)} = now()
     returning ${throttles.key} as key, ${throttles.hits}::integer as hits, extract(epoch from ${throttles.windowEndsAt} - now()) as seconds_left`)
-  const limits = new Map(keys.map((entry) => [entry.key, rule[entry.kind]]))
-  const over = (result.rows as Array<{ hits: number; key: string; seconds_left: number | string }>).filter((row) => row.hits > limits.get(row.key)!)
-  if (over.length === 0) return { allowed: true }
-  return { allowed: false, retryAfterSeconds: Math.max(1, ...over.map((row) => Math.ceil(Number(row.seconds_left)))) }
+  return (result.rows as Array<{ hits: number; key: string; seconds_left: number | string }>).map((row) => ({ hits: Number(row.hits), key: row.key, secondsLeft: Number(row.seconds_left) }))
 }
 
 /**
@@ -92,12 +114,17 @@ export async function countRequest(ctx: PluginContext, runner: Runner, action: T
 export async function uncountRequest(ctx: PluginContext, runner: Runner, action: ThrottledAction, subject: ThrottleSubject): Promise<void> {
   const keys = keysOf(action, subject)
   if (keys.length === 0) return
+  const names = keys.map((entry) => entry.key)
+  await inStore(ctx, runner, (redis) => redis.uncount(names), () => uncountInPostgres(ctx, runner, names))
+}
+
+async function uncountInPostgres(ctx: PluginContext, runner: Runner, names: string[]): Promise<void> {
   // In the sign-in's transaction: the refund commits with the session it made.
   const { adapter, db } = await connection(runner)
   const throttles = table(adapter, ctx.options.slugs.throttles)
   await db.execute(sql`
     update ${throttles} set ${sql.identifier(throttles.hits.name)} = greatest(${throttles.hits} - 1, 0)
-    where ${throttles.key} = any(${sql.param(keys.map((entry) => entry.key))}::text[]) and ${throttles.windowEndsAt} > now()`)
+    where ${throttles.key} = any(${sql.param(names)}::text[]) and ${throttles.windowEndsAt} > now()`)
 }
 
 /** `countRequest`, refusing with TooManyAttempts. */
