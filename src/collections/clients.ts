@@ -6,6 +6,7 @@ import { currencyField } from '../fields/index.js'
 import { externalIdField, externalVersionField } from '../fields/external.js'
 import { reminderStepsField } from '../fields/reminderSteps.js'
 import { replanClientReminders } from '../hooks/reminders.js'
+import { endSessionsWithoutTwoFactor } from '../hooks/twoFactor.js'
 import { isTimezone } from '../utilities/intl.js'
 
 /** The billing account, and the boundary no contact can see across. */
@@ -84,6 +85,6 @@ export function createClientsCollection(ctx: PluginContext): CollectionConfig {
       externalIdField(access),
       externalVersionField(access),
     ],
-    hooks: { afterChange: [replanClientReminders(ctx)] },
+    hooks: { afterChange: [replanClientReminders(ctx), endSessionsWithoutTwoFactor(ctx)] },
   }
 }

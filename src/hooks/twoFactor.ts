@@ -1,4 +1,4 @@
-import type { CollectionBeforeChangeHook, CollectionBeforeLoginHook, PayloadRequest } from 'payload'
+import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, CollectionBeforeLoginHook, PayloadRequest } from 'payload'
 
 import { APIError } from 'payload'
 
@@ -54,5 +54,25 @@ export function twoFactorStaffReset(ctx: PluginContext): CollectionBeforeChangeH
       await recordEvent(ctx, req, { client: originalDoc.client, contact: originalDoc.id, type: 'two_factor_reset' })
     }
     return data
+  }
+}
+
+/**
+ * When staff start requiring two-factor sign-in for a client, the sessions of its contacts without it
+ * end: each signs in again and sets it up first, through the portal or not at all (REST refuses them).
+ */
+export function endSessionsWithoutTwoFactor(ctx: PluginContext): CollectionAfterChangeHook {
+  return async ({ doc, previousDoc, req }) => {
+    if (!doc.requireTwoFactor || previousDoc?.requireTwoFactor) return doc
+    const { docs } = await req.payload.find({
+      collection: ctx.options.slugs.contacts,
+      depth: 0,
+      pagination: false,
+      req,
+      select: { id: true },
+      where: { and: [{ client: { equals: doc.id } }, { 'twoFactor.enabled': { not_equals: true } }] },
+    })
+    for (const contact of docs) await req.payload.db.updateOne({ collection: ctx.options.slugs.contacts, data: { sessions: [] }, id: contact.id, req, returning: false })
+    return doc
   }
 }

@@ -331,6 +331,21 @@ describe('clients that require it', () => {
     expect(off.location).toBe('/portal/two-factor?error=required')
     expect((await storedRow(contact.id)).two_factor_enabled).toBe(true)
   })
+
+  it('end the sessions of contacts without it when staff switch it on, and keep those of contacts with it', async () => {
+    const client = await payload.create({ collection: 'clients', data: { currency: 'EUR', name: 'Tightening' } })
+    const plain = await payload.create({ collection: 'contacts', data: { client: client.id, email: 'plain@tightening.test', name: 'P', password: passwords.contact } })
+    const secured = await payload.create({ collection: 'contacts', data: { client: client.id, email: 'secured@tightening.test', name: 'S', password: passwords.contact } })
+    const plainSession = (await http.signIn(plain.email as string, passwords.contact)).session
+    const { secret } = await enrol({ email: secured.email as string })
+    const first = await http.post('login', { email: secured.email as string, password: passwords.contact })
+    const securedSession = (await http.post('two-factor', { code: codeNow(secret) }, { cookie: challengeCookie(first) })).session
+    expect(await authenticate(portal, plainSession)).not.toBeNull()
+    const switched = await api.rest('PATCH', `/api/clients/${client.id}`, { body: { requireTwoFactor: true }, token: staffToken })
+    expect(switched.status).toBe(200)
+    expect(await authenticate(portal, plainSession)).toBeNull()
+    expect(await authenticate(portal, securedSession)).toMatchObject({ id: secured.id })
+  })
 })
 
 describe('the contact’s own settings', () => {
