@@ -74,6 +74,8 @@ export function createDevConfig({ databaseUri, plugin, seed, smtpUrl }: DevConfi
         // Tests run the reconciliation sweep themselves, so no timer is left behind there.
         paymentReconciliation: process.env.NODE_ENV === 'test' ? { cron: false } : {},
         payments: paymentProviders(process.env),
+        // Comma-separated, newest first (README, "Secrets at rest"); without any, a key derived from PAYLOAD_SECRET.
+        secrets: { keys: process.env.INVOICE_PORTAL_SECRET_KEYS?.split(',').filter(Boolean) },
         portal: {
           branding: {
             companyDetails: 'Keizersgracht 100\n1015 AA Amsterdam\nBTW NL001234567B01\nIBAN NL91 ABNA 0417 1643 00',

@@ -23,4 +23,7 @@ export type {
   SanitizedOptions,
 } from './options.js'
 export * from './status/machines.js'
-export type { CheckoutRequest, PaymentMethodName, PaymentProvider, PaymentProviderName, ProviderPaymentState, VerifiedWebhook } from './payments/types.js'
+export type { CheckoutRequest, PaymentMethodName, PaymentProvider, PaymentProviderName, ProviderPaymentState, StoredSecrets, VerifiedWebhook } from './payments/types.js'
+export { type ProviderSecretName, providerSecretNames, SecretNotConfigured } from './security/providerSecrets.js'
+export { rotateSecrets, type RotationCounts, type SecretStore, secretStores, settingsSecretStore } from './security/rotation.js'
+export { SecretUnreadable } from './security/secrets.js'

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest'
 
+import { randomBytes } from 'node:crypto'
+
 import { InvoicePortalOptionError, sanitizeOptions } from './options.js'
 
 const host = { adminUserSlug: 'users', existingSlugs: ['users', 'posts'] }
+const key = randomBytes(32)
+const otherKey = randomBytes(32).toString('hex')
 const provider = (name: string) => ({ fetchState: () => null, label: name, name, paymentOf: () => null, startCheckout: () => null, verifyWebhook: () => null })
 
 describe('sanitizeOptions', () => {
@@ -37,6 +41,14 @@ describe('sanitizeOptions', () => {
   it('takes one ERP secret or several while one is rotated', () => {
     expect(sanitizeOptions({ erp: { webhookSecret: 'a-long-enough-secret' } }, host).erp.secrets).toEqual(['a-long-enough-secret'])
     expect(sanitizeOptions({ erp: { webhookSecret: ['old-long-enough-secret', 'new-long-enough-secret'] } }, host).erp.secrets).toHaveLength(2)
+  })
+
+  it('takes keys for secrets at rest, newest first, in base64 or hex; none by default', () => {
+    expect(sanitizeOptions(undefined, host).secrets).toEqual({ keys: [] })
+    const { keys } = sanitizeOptions({ secrets: { keys: [key.toString('base64'), otherKey] } }, host).secrets
+    expect(keys.map((entry) => entry.key)).toEqual([key, Buffer.from(otherKey, 'hex')])
+    expect(keys[0].id).toMatch(/^[0-9a-f]{12}$/)
+    expect(keys[0].id).not.toBe(keys[1].id)
   })
 
   it('keeps the payment providers in order, and reconciliation may be left to the host', () => {
@@ -94,6 +106,12 @@ describe('sanitizeOptions', () => {
     ['two reminder steps on one day', { reminders: { steps: [{ days: 7 }, { days: 7 }] } }, /"reminders\.steps" step 2: another step is already 7 days from the due date/],
     ['a fractional reminder day', { reminders: { steps: [{ days: 1.5 }] } }, /"reminders\.steps" step 1: days must be a whole number/],
     ['an escalation address that is not one', { reminders: { steps: [{ copyTo: 'collector', days: 30 }] } }, /"reminders\.steps" step 1: copyTo must be an e-mail address/],
+    ['a secrets key that is not 32 bytes', { secrets: { keys: [otherKey, 'too-short-to-be-a-key'] } }, /option "secrets\.keys\[1\]" must be 32 random bytes as base64 or hex/],
+    ['a secrets key of 31 bytes', { secrets: { keys: [randomBytes(31).toString('hex')] } }, /option "secrets\.keys\[0\]" must be 32 random bytes/],
+    ['one secrets key twice', { secrets: { keys: [otherKey, key.toString('base64'), otherKey] } }, /option "secrets\.keys" lists one key twice/],
+    ['one secrets key twice, once as base64 and once as hex', { secrets: { keys: [key.toString('base64'), key.toString('hex')] } }, /option "secrets\.keys" lists one key twice/],
+    ['secrets keys not a list', { secrets: { keys: otherKey } }, /option "secrets\.keys" must be a list of keys/],
+    ['an unknown secrets option', { secrets: { key: [otherKey] } }, /option "secrets\.key" is not a known option/],
     ['an unknown step option', { reminders: { steps: [{ day: 3, days: 3 }] } }, /"reminders\.steps\[0\]\.day" is not a known option/],
   ]
   for (const [name, options, message] of bad) {

@@ -1,6 +1,7 @@
 import type { CollectionConfig, PayloadRequest } from 'payload'
 
 import type { PaymentProvider } from './payments/types.js'
+import { providerSecretProblem } from './security/providerSecrets.js'
 import { parseSecretKey, type SecretKey } from './security/secrets.js'
 
 /** The events the portal sends to the ERP's endpoints (`erp.outbound`). */
@@ -109,8 +110,8 @@ export type InvoicePortalPluginOptions = {
   }
   /**
    * The ERP or accounting system that pushes clients, contacts, invoices, credit notes and payments
-   * to `POST /api/invoice-portal/erp/webhook` (README, "ERP integration"). The endpoint is mounted only
-   * when a secret is set.
+   * to `POST /api/invoice-portal/erp/webhook` (README, "ERP integration"). Until a secret is set, here
+   * or in the settings, every push is refused (400).
    */
   erp?: {
     /**
@@ -139,6 +140,7 @@ export type InvoicePortalPluginOptions = {
     /**
      * Secret of the HMAC-SHA256 signature in `X-Invoice-Portal-Signature`, at least 16 characters.
      * Several while one is rotated: a push signed with any of them is accepted.
+     * @default the ERP webhook secret staff enter in the settings (kept encrypted)
      */
     webhookSecret?: string | string[]
   }
@@ -156,7 +158,8 @@ export type InvoicePortalPluginOptions = {
   /**
    * Payment providers contacts pay with from the portal, e.g.
    * `[stripeProvider({ secretKey, webhookSecret }), mollieProvider({ apiKey })]` from
-   * `payload-invoice-portal/payments/stripe` and `/payments/mollie`. @default [] (no online payment)
+   * `payload-invoice-portal/payments/stripe` and `/payments/mollie`; keys left out are read from the
+   * settings, where staff enter them. @default [] (no online payment)
    */
   payments?: PaymentProvider[]
   /** Re-asks providers about payments their webhooks never settled (a missed or lost webhook). */
@@ -272,7 +275,7 @@ export type SanitizedOptions = {
   currency: string
   disabled: boolean
   documentsStaticDir: string | undefined
-  /** Active ERP webhook secrets (none means no ERP endpoint), and where outbound events go. */
+  /** ERP webhook secrets given in the code (none: the settings' one is used), and where outbound events go. */
   erp: {
     outbound: Array<{ events: OutboundEventType[]; secret: string; url: string }>
     overdueCron: false | string
@@ -523,9 +526,8 @@ function sanitizeErp(input: InvoicePortalPluginOptions): SanitizedOptions['erp']
   const secret = erp.webhookSecret ?? []
   const secrets = Array.isArray(secret) ? secret : [secret]
   for (const value of secrets) {
-    if (typeof value !== 'string' || value.length < 16) {
-      throw new InvoicePortalOptionError('erp.webhookSecret', 'must be a secret of at least 16 characters, or a list of them while one is rotated')
-    }
+    const problem = providerSecretProblem('erpWebhookSecret', value)
+    if (problem) throw new InvoicePortalOptionError('erp.webhookSecret', `${problem}, or a list of them while one is rotated; leave it out to use the one staff enter in the settings`)
   }
   if (erp.outbound !== undefined && !Array.isArray(erp.outbound)) throw new InvoicePortalOptionError('erp.outbound', 'must be a list of { url, secret, events? }')
   const outbound = (erp.outbound ?? []).map((endpoint, index) => {

@@ -129,14 +129,26 @@ export const invoicePortalPlugin =
     // The portal (mounted by the host's route files) reads the sanitized options from here.
     config.custom = { ...config.custom, [PORTAL_CONFIG_KEY]: options }
 
+    const hostOnInit = config.onInit
+    config.onInit = async (payload) => {
+      await hostOnInit?.(payload)
+      if (options.secrets.keys.length === 0) {
+        payload.logger.warn(
+          'payload-invoice-portal: no secrets.keys configured, so secrets at rest (provider keys and webhook secrets in the settings, two-factor secrets) are sealed under a key derived from PAYLOAD_SECRET; changing PAYLOAD_SECRET makes them unreadable. Configure keys of their own (openssl rand -base64 32).',
+        )
+      }
+      if (!options.disabled) startSchedules({ ...ctx, payload })
+    }
+
     // Everything above keeps the schema stable; what follows is behaviour that `disabled` switches off.
     if (options.disabled) return config
 
     // Webhooks first: Payload compiles the path of each endpoint it tries, per request, in order, and
-    // they take hundreds of deliveries a second.
+    // they take hundreds of deliveries a second. The ERP's is always there: its secret may be entered
+    // in the settings at any time, and until then a push is refused with the reason.
     config.endpoints = [
       ...options.payments.providers.map((provider) => createWebhookEndpoint(ctx, provider)),
-      ...(options.erp.secrets.length > 0 ? [createWebhookEndpoint(ctx, erpWebhookSource(options.erp.secrets))] : []),
+      createWebhookEndpoint(ctx, erpWebhookSource(options.erp.secrets)),
       ...(config.endpoints ?? []),
       createPdfEndpoint(ctx),
       createSendInvoiceEndpoint(ctx),
@@ -145,10 +157,5 @@ export const invoicePortalPlugin =
       createRetryDeliveryEndpoint(ctx),
       createAuditExportEndpoint(ctx),
     ]
-    const hostOnInit = config.onInit
-    config.onInit = async (payload) => {
-      await hostOnInit?.(payload)
-      startSchedules({ ...ctx, payload })
-    }
     return config
   }

@@ -7,13 +7,18 @@ import { reminderStepsField } from '../fields/reminderSteps.js'
 import { replanAllReminders } from '../hooks/reminders.js'
 import { settingsSlug } from '../options.js'
 import { validateNumberPattern } from '../utilities/numberPattern.js'
+import { sealSettingsSecrets, secretsSection } from './settingsSecrets.js'
 
 const patternValidate = (value: null | string | undefined) => {
   if (!value) return true
   return validateNumberPattern(value) ?? true
 }
 
-/** What staff tune without a deploy: branding, numbering, reminder steps, portal payment rules. */
+/**
+ * What staff tune without a deploy: branding, numbering, reminder steps, portal payment rules, and
+ * provider keys and webhook secrets (write-only, encrypted at rest). No versions or drafts: a version
+ * would be a second copy of the stored secrets.
+ */
 export function createSettingsGlobal(ctx: PluginContext): GlobalConfig {
   const { access, options } = ctx
   const { branding } = options.portal
@@ -90,7 +95,8 @@ export function createSettingsGlobal(ctx: PluginContext): GlobalConfig {
           moneyField('minimumPartialAmount', { label: 'Minimum partial amount', min: 0 }),
         ],
       },
+      secretsSection(),
     ],
-    hooks: { afterChange: [replanAllReminders(ctx)] },
+    hooks: { afterChange: [replanAllReminders(ctx)], beforeChange: [sealSettingsSecrets(ctx)] },
   }
 }

@@ -8,6 +8,7 @@ import { formatMoney, toMinorUnits } from '../money/format.js'
 import { documentId, type Portal, portalUrl } from '../portal/context.js'
 import { toPortalLocale } from '../portal/i18n.js'
 import { loadSettings } from '../portal/settings.js'
+import { storedSecrets } from '../security/storedSecrets.js'
 import { payableInvoiceStatuses } from '../status/machines.js'
 import { providerNamed } from './sync.js'
 
@@ -112,7 +113,7 @@ export async function startPayment(portal: Portal, contact: Contact, request: Pa
       paymentId: String(payment.id),
       returnUrl: portalUrl(portal, `/payments/${payment.id}`, request.requestOrigin),
       webhookUrl: webhookUrl(portal, provider.name, request.requestOrigin),
-    })
+    }, storedSecrets(portal))
   } catch (error) {
     payload.logger.error({ err: error, msg: `payload-invoice-portal: ${provider.name} checkout for payment ${payment.id} not started` })
     await update({ failureReason: `The checkout could not be started: ${(error as Error).message}`.slice(0, 500), status: 'failed' })

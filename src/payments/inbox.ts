@@ -9,6 +9,7 @@ import { applyErpEventSoon } from '../erp/batch.js'
 import type { ErpEvent } from '../erp/schema.js'
 import { JOBS_QUEUE, runSoon } from '../jobs/queue.js'
 import { documentId } from '../portal/context.js'
+import { storedSecrets } from '../security/storedSecrets.js'
 import { providerNamed, syncPayment, type SyncResult } from './sync.js'
 
 export const WEBHOOK_TASK = 'invoicePortalWebhookEvent'
@@ -104,7 +105,7 @@ export async function processWebhookEvent(portal: Portal, eventId: number | stri
 async function applyPaymentEvent(portal: Portal, row: InboxRow): Promise<SyncResult> {
   const provider = providerNamed(portal.options, row.provider)
   if (!provider) throw new Error(`No "${row.provider}" payment provider is configured to process this event.`)
-  const reference = await provider.paymentOf(row.payload)
+  const reference = await provider.paymentOf(row.payload, storedSecrets(portal))
   const paymentId = reference && (await paymentFor(portal, row.provider, reference))
   return paymentId === null || paymentId === undefined ? null : syncPayment(portal, paymentId)
 }

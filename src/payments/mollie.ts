@@ -1,14 +1,18 @@
-import { createMollieClient, type Locale, type Payment, type PaymentMethod } from '@mollie/api-client'
+import { createMollieClient, type Locale, type MollieClient, type Payment, type PaymentMethod } from '@mollie/api-client'
 
-import type { CheckoutRequest, PaymentMethodName, PaymentProvider, PaymentReference, ProviderPaymentState, VerifiedWebhook } from './types.js'
+import type { CheckoutRequest, PaymentMethodName, PaymentProvider, PaymentReference, ProviderPaymentState, StoredSecrets, VerifiedWebhook } from './types.js'
 
 import { toMajorUnits, toMinorUnits } from '../money/format.js'
+import { configuredSecrets, secretOption } from '../security/providerSecrets.js'
 
 export type MollieMethod = 'bancontact' | 'banktransfer' | 'creditcard' | 'directdebit' | 'ideal'
 
 export type MollieProviderOptions = {
-  /** A live or test API key (`live_…` / `test_…`). */
-  apiKey: string
+  /**
+   * A live or test API key (`live_…` / `test_…`).
+   * @default the Mollie API key staff enter in the settings (kept encrypted)
+   */
+  apiKey?: string
   /**
    * Mollie's API address, for a proxy or a test double (HTTPS only).
    * @default https://api.mollie.com:443/v2/
@@ -48,16 +52,26 @@ const lifecycles: Record<string, ProviderPaymentState['lifecycle']> = {
 
 const isMissing = (error: unknown) => (error as { statusCode?: number }).statusCode === 404
 
-/** iDEAL, Bancontact, cards, SEPA Direct Debit and bank transfer through Mollie's hosted checkout. */
-export function mollieProvider(options: MollieProviderOptions): PaymentProvider {
-  if (typeof options?.apiKey !== 'string' || !/^(live|test)_\w{30,}$/.test(options.apiKey)) {
-    throw new Error('payload-invoice-portal: mollieProvider needs apiKey, a Mollie API key (live_… or test_…)')
+const API_KEY_OPTION = 'mollieProvider({ apiKey })'
+
+/**
+ * iDEAL, Bancontact, cards, SEPA Direct Debit and bank transfer through Mollie's hosted checkout. An
+ * API key given here wins; without one, the key staff enter in the settings is used.
+ */
+export function mollieProvider(options: MollieProviderOptions = {}): PaymentProvider {
+  const givenKey = secretOption(options.apiKey, 'mollieApiKey', API_KEY_OPTION)
+  // One client for the key in use, built again only when the key changes (staff replaced it in the settings).
+  let client: undefined | { key: string; mollie: MollieClient }
+  async function mollieFor(secrets: StoredSecrets): Promise<MollieClient> {
+    const [apiKey] = await configuredSecrets(givenKey, secrets, 'mollieApiKey', API_KEY_OPTION)
+    if (client?.key !== apiKey) client = { key: apiKey, mollie: createMollieClient({ apiKey, ...(options.apiUrl ? { apiEndpoint: options.apiUrl } : {}) }) }
+    return client.mollie
   }
-  const mollie = createMollieClient({ apiKey: options.apiKey, ...(options.apiUrl ? { apiEndpoint: options.apiUrl } : {}) })
 
   /** The payment as Mollie has it now; null for an id Mollie does not know. */
-  async function fetchPayment(id: string): Promise<null | Payment> {
+  async function fetchPayment(id: string, secrets: StoredSecrets): Promise<null | Payment> {
     if (!PAYMENT_ID.test(id)) return null
+    const mollie = await mollieFor(secrets)
     try {
       return await mollie.payments.get(id)
     } catch (error) {
@@ -81,8 +95,8 @@ export function mollieProvider(options: MollieProviderOptions): PaymentProvider 
     }
   }
 
-  async function startCheckout(request: CheckoutRequest) {
-    const payment = await mollie.payments.create({
+  async function startCheckout(request: CheckoutRequest, secrets: StoredSecrets) {
+    const payment = await (await mollieFor(secrets)).payments.create({
       amount: { currency: request.currency, value: toMajorUnits(request.amount, request.currency) },
       cancelUrl: request.cancelUrl,
       description: request.description.slice(0, 255),
@@ -103,10 +117,12 @@ export function mollieProvider(options: MollieProviderOptions): PaymentProvider 
    * fetching that id: only a payment Mollie has, and that is ours, is stored, under a key of its
    * current state, so a repeated call about the same state is a duplicate and a refund is not.
    */
-  async function verifyWebhook(body: string): Promise<VerifiedWebhook> {
+  async function verifyWebhook(body: string, _headers: Headers, secrets: StoredSecrets): Promise<VerifiedWebhook> {
+    // Without a key no delivery can be verified: refused as "not configured", whatever it holds.
+    await mollieFor(secrets)
     const id = new URLSearchParams(body).get('id')
     if (!id) return { outcome: 'rejected', reason: 'The form field "id" is missing.' }
-    const payment = await fetchPayment(id)
+    const payment = await fetchPayment(id, secrets)
     const ours = (payment?.metadata as Record<string, unknown> | null | undefined)?.[METADATA_KEY]
     if (!payment || !ours) return { outcome: 'ignored' }
     const state = stateOf(payment)
@@ -119,8 +135,8 @@ export function mollieProvider(options: MollieProviderOptions): PaymentProvider 
   }
 
   return {
-    fetchState: async (providerRef) => {
-      const payment = await fetchPayment(providerRef)
+    fetchState: async (providerRef, secrets) => {
+      const payment = await fetchPayment(providerRef, secrets)
       return payment && stateOf(payment)
     },
     label: options.label ?? 'iDEAL, Bancontact, card or SEPA (Mollie)',

@@ -1,6 +1,8 @@
 import Stripe from 'stripe'
 
-import type { CheckoutRequest, PaymentMethodName, PaymentProvider, PaymentReference, ProviderPaymentState, VerifiedWebhook } from './types.js'
+import type { CheckoutRequest, PaymentMethodName, PaymentProvider, PaymentReference, ProviderPaymentState, StoredSecrets, VerifiedWebhook } from './types.js'
+
+import { configuredSecrets, secretOption } from '../security/providerSecrets.js'
 
 export type StripeMethod = 'bancontact' | 'card' | 'ideal' | 'sepa_debit'
 
@@ -17,14 +19,20 @@ export type StripeProviderOptions = {
    * @default the methods enabled in the Stripe dashboard
    */
   methods?: StripeMethod[]
-  /** A secret (`sk_…`) or restricted (`rk_…`) key with Checkout Sessions write and read access. */
-  secretKey: string
+  /**
+   * A secret (`sk_…`) or restricted (`rk_…`) key with Checkout Sessions write and read access.
+   * @default the Stripe secret key staff enter in the settings (kept encrypted)
+   */
+  secretKey?: string
   /**
    * The endpoint's signing secret (`whsec_…`); give several while rotating it, and a delivery signed
-   * with any of them is accepted.
+   * with any of them is accepted. @default the Stripe webhook signing secret staff enter in the settings
    */
-  webhookSecret: string | string[]
+  webhookSecret?: string | string[]
 }
+
+const SECRET_KEY_OPTION = 'stripeProvider({ secretKey })'
+const WEBHOOK_SECRET_OPTION = 'stripeProvider({ webhookSecret })'
 
 /** Ties a Stripe object to our payment; Checkout copies it onto the PaymentIntent. */
 const METADATA_KEY = 'invoice_portal_payment'
@@ -46,18 +54,24 @@ function clientOptions(apiUrl: string | undefined): Stripe.StripeConfig {
   return { ...base, host: url.hostname, port: Number(url.port || (url.protocol === 'http:' ? 80 : 443)), protocol: url.protocol === 'http:' ? 'http' : 'https' }
 }
 
-/** Card, iDEAL, Bancontact and SEPA Direct Debit through Stripe Checkout. */
-export function stripeProvider(options: StripeProviderOptions): PaymentProvider {
-  if (typeof options?.secretKey !== 'string' || !/^(sk|rk)_/.test(options.secretKey)) {
-    throw new Error('payload-invoice-portal: stripeProvider needs secretKey, a Stripe secret key (sk_…)')
+/**
+ * Card, iDEAL, Bancontact and SEPA Direct Debit through Stripe Checkout. Keys given here win; those
+ * left out are read from the settings when needed.
+ */
+export function stripeProvider(options: StripeProviderOptions = {}): PaymentProvider {
+  const givenKey = secretOption(options.secretKey, 'stripeSecretKey', SECRET_KEY_OPTION)
+  const givenWebhookSecrets = secretOption(options.webhookSecret, 'stripeWebhookSecret', WEBHOOK_SECRET_OPTION, { list: true })
+  const config = clientOptions(options.apiUrl)
+  // One client for the key in use, built again only when the key changes (staff replaced it in the settings).
+  let client: undefined | { key: string; stripe: Stripe }
+  async function stripeFor(secrets: StoredSecrets): Promise<Stripe> {
+    const [key] = await configuredSecrets(givenKey, secrets, 'stripeSecretKey', SECRET_KEY_OPTION)
+    if (client?.key !== key) client = { key, stripe: new Stripe(key, config) }
+    return client.stripe
   }
-  const secrets = [options.webhookSecret].flat()
-  if (secrets.length === 0 || secrets.some((secret) => typeof secret !== 'string' || !secret)) {
-    throw new Error('payload-invoice-portal: stripeProvider needs webhookSecret, the endpoint signing secret (whsec_…)')
-  }
-  const stripe = new Stripe(options.secretKey, clientOptions(options.apiUrl))
 
-  async function fetchState(sessionId: string): Promise<null | ProviderPaymentState> {
+  async function fetchState(sessionId: string, secrets: StoredSecrets): Promise<null | ProviderPaymentState> {
+    const stripe = await stripeFor(secrets)
     let session: Stripe.Checkout.Session
     try {
       session = await stripe.checkout.sessions.retrieve(sessionId)
@@ -84,7 +98,7 @@ export function stripeProvider(options: StripeProviderOptions): PaymentProvider 
     return { amountChargedBack: Math.min(chargedBack, charge.amount - amountRefunded), amountRefunded, lifecycle, method }
   }
 
-  async function paymentOf(payload: unknown): Promise<null | PaymentReference> {
+  async function paymentOf(payload: unknown, secrets: StoredSecrets): Promise<null | PaymentReference> {
     const object = (payload as { data?: { object?: Record<string, unknown> } })?.data?.object
     if (!object) return null
     const fromMetadata = (object.metadata as Record<string, string> | undefined)?.[METADATA_KEY]
@@ -94,7 +108,7 @@ export function stripeProvider(options: StripeProviderOptions): PaymentProvider 
     const intentId = object.object === 'payment_intent' ? String(object.id) : idOf(object.payment_intent)
     if (!intentId) return null
     try {
-      const intent = await stripe.paymentIntents.retrieve(intentId)
+      const intent = await (await stripeFor(secrets)).paymentIntents.retrieve(intentId)
       return intent.metadata?.[METADATA_KEY] ? { paymentId: intent.metadata[METADATA_KEY] } : null
     } catch (error) {
       if (isMissing(error)) return null
@@ -102,9 +116,9 @@ export function stripeProvider(options: StripeProviderOptions): PaymentProvider 
     }
   }
 
-  async function startCheckout(request: CheckoutRequest) {
+  async function startCheckout(request: CheckoutRequest, secrets: StoredSecrets) {
     const metadata = { [METADATA_KEY]: request.paymentId }
-    const session = await stripe.checkout.sessions.create(
+    const session = await (await stripeFor(secrets)).checkout.sessions.create(
       {
         cancel_url: request.cancelUrl,
         client_reference_id: request.paymentId,
@@ -126,13 +140,15 @@ export function stripeProvider(options: StripeProviderOptions): PaymentProvider 
     return { providerRef: session.id, redirectUrl: session.url }
   }
 
-  async function verifyWebhook(body: string, headers: Headers): Promise<VerifiedWebhook> {
+  async function verifyWebhook(body: string, headers: Headers, stored: StoredSecrets): Promise<VerifiedWebhook> {
+    const secrets = await configuredSecrets(givenWebhookSecrets, stored, 'stripeWebhookSecret', WEBHOOK_SECRET_OPTION)
     const signature = headers.get('stripe-signature')
     if (!signature) return { outcome: 'rejected', reason: 'The Stripe-Signature header is missing.' }
     let problem = 'The Stripe-Signature header does not match the body.'
     for (const secret of secrets) {
       try {
-        const event = stripe.webhooks.constructEvent(body, signature, secret)
+        // Checking a signature needs only the signing secret, not an API client (nor its key).
+        const event = Stripe.webhooks.constructEvent(body, signature, secret)
         if (typeof event?.id !== 'string' || !event.id) return { outcome: 'rejected', reason: 'The event has no "id".' }
         if (typeof event.type !== 'string') return { outcome: 'rejected', reason: 'The event has no "type".' }
         // The verified raw body is the event: stored as is, it needs no second serialisation.

@@ -7,6 +7,7 @@ import type { PaymentProvider, ProviderPaymentState } from './types.js'
 import { lockRows } from '../db/postgres.js'
 import { inTransaction } from '../db/transaction.js'
 import { JOBS_QUEUE, runSoon } from '../jobs/queue.js'
+import { storedSecrets } from '../security/storedSecrets.js'
 import { type PaymentStatus, receiptPaymentStatuses } from '../status/machines.js'
 import { withFlags } from '../utilities/context.js'
 import { sendPaymentReceipt } from './receipt.js'
@@ -46,7 +47,7 @@ export async function syncPayment(payments: Portal, paymentId: number | string):
     const payment = (await payload.findByID({ collection: options.slugs.payments, depth: 0, disableErrors: true, id: paymentId, overrideAccess: true, req })) as null | StoredPayment
     const provider = payment && providerNamed(options, payment.provider)
     if (!payment || !provider || !payment.providerRef) return null
-    const state = await provider.fetchState(payment.providerRef)
+    const state = await provider.fetchState(payment.providerRef, storedSecrets(payments, req))
     return state ? applyState(payments, req, payment, state) : null
   })
   // Committed: the receipt goes out now; its queued job stays as the fallback.

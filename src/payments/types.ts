@@ -1,4 +1,7 @@
+import type { StoredSecrets } from '../security/providerSecrets.js'
 import type { PaymentStatus } from '../status/machines.js'
+
+export type { StoredSecrets }
 
 /**
  * The small interface every payment provider adapter implements. The plugin owns the money rules;
@@ -63,17 +66,22 @@ export type WebhookSource = Pick<PaymentProvider, 'verifyWebhook'> & { readonly 
 /** Which payment an event concerns: our id (from metadata) or the provider's reference. */
 export type PaymentReference = { paymentId?: string; providerRef?: string }
 
+/**
+ * Each method also receives the secrets staff keep in the settings, for the keys the adapter's options
+ * leave out; it opens only what it needs, when it needs it, so a key changed in the settings is used
+ * from the next call on. Missing or unreadable keys throw (`SecretNotConfigured`, `SecretUnreadable`).
+ */
 export interface PaymentProvider {
   /** Shown on the pay button, e.g. "Card, iDEAL, Bancontact or SEPA Direct Debit". */
   readonly label: string
   readonly name: PaymentProviderName
   /** The payment a stored webhook event is about, or null when it is not one of ours. */
-  paymentOf(payload: unknown): Promise<null | PaymentReference>
+  paymentOf(payload: unknown, secrets: StoredSecrets): Promise<null | PaymentReference>
   /** The provider's current state of a checkout we started; null when the provider does not know it. */
-  fetchState(providerRef: string): Promise<null | ProviderPaymentState>
-  startCheckout(request: CheckoutRequest): Promise<CheckoutStarted>
+  fetchState(providerRef: string, secrets: StoredSecrets): Promise<null | ProviderPaymentState>
+  startCheckout(request: CheckoutRequest, secrets: StoredSecrets): Promise<CheckoutStarted>
   /** Checks a webhook delivery on its raw body and says whether to store it, and under which id. */
-  verifyWebhook(body: string, headers: Headers): Promise<VerifiedWebhook>
+  verifyWebhook(body: string, headers: Headers, secrets: StoredSecrets): Promise<VerifiedWebhook>
 }
 
 /** The stored status a provider state leads to: refunds and chargebacks apply only to money that arrived. */

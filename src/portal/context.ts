@@ -17,7 +17,11 @@ const portals = new WeakMap<Payload, Portal>()
  * Payload instance, so that per-request caches keyed on it (settings, viewer) are shared.
  */
 export async function loadPortal(config: HostConfig): Promise<Portal> {
-  const payload = await getPayload({ config })
+  return portalOf(await getPayload({ config }))
+}
+
+/** The same, from a Payload instance (scripts and tasks that have one). */
+export function portalOf(payload: Payload): Portal {
   let portal = portals.get(payload)
   if (!portal) {
     const options = payload.config.custom?.[PORTAL_CONFIG_KEY] as SanitizedOptions | undefined

@@ -1,5 +1,6 @@
 import type { PortalAccess } from '../access/index.js'
 import type { SanitizedOptions } from '../options.js'
+import type { RotationCounts } from '../security/rotation.js'
 
 /** What every collection factory and hook needs: the sanitized options and the access rules. */
 export type PluginContext = {
@@ -16,6 +17,8 @@ export type HookFlags = {
    * on the payment as client credit, instead of refusing the payment (the money is real).
    */
   moneyArrived?: boolean
+  /** Rotation: reseal the settings' stored secrets under the current key, counting into this object. */
+  resealSecrets?: RotationCounts
   /** The write is the plugin recomputing an invoice from its payments and credit notes. */
   settlement?: boolean
   /** The request was counted by the throttle already (the portal counts before it answers). */
