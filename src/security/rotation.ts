@@ -6,6 +6,7 @@ import { type Portal, portalOf } from '../portal/context.js'
 import { withFlags } from '../utilities/context.js'
 import { type Keyring, keyringFor } from './secrets.js'
 import { readStoredSecrets } from './storedSecrets.js'
+import { twoFactorSecretStore } from './twoFactor.js'
 
 /** What rotation did: values sealed again under the current key, values under it already, values no configured key opens. */
 export type RotationCounts = { alreadyCurrent: number; resealed: number; unreadable: number }
@@ -33,7 +34,7 @@ export const settingsSecretStore: SecretStore = {
 }
 
 /** Every store rotation visits. */
-export const secretStores: SecretStore[] = [settingsSecretStore]
+export const secretStores: SecretStore[] = [settingsSecretStore, twoFactorSecretStore]
 
 /**
  * Key rotation: put a new key first in `secrets.keys` (keeping the old ones after it), start the app

@@ -40,7 +40,9 @@ export function parseSecretKey(text: unknown): null | SecretKey {
  * the README asks for keys of their own.
  */
 export function keyringOf(keys: SecretKey[], payloadSecret: string): Keyring {
-  const list = keys.length > 0 ? keys : [derivedKey(payloadSecret)]
+  // The derived key always opens (never seals, once keys are configured): a host that adds keys later
+  // rotates what it stored before under them, without having to name the derived key.
+  const list = [...keys, derivedKey(payloadSecret)]
   return { current: list[0], keys: new Map(list.map((entry) => [entry.id, entry])) }
 }
 

@@ -5,7 +5,7 @@ import type { PluginContext } from '../utilities/context.js'
 import { relationId } from '../access/index.js'
 import { lockRows } from '../db/postgres.js'
 import { inTransaction } from '../db/transaction.js'
-import { keyringFor, openSecret, sealSecret, twoFactorLabel } from './secrets.js'
+import { type Keyring, keyringFor, openSecret, resealSecret, sealedWithCurrentKey, sealSecret, twoFactorLabel } from './secrets.js'
 import { hashRecoveryCode, looksLikeRecoveryCode, matchTotp, newRecoveryCodes, newTotpSecret } from './totp.js'
 
 /**
@@ -156,4 +156,46 @@ export class TwoFactorRequired extends APIError {
 
 export function isTwoFactorRequired(error: unknown): error is TwoFactorRequired {
   return error instanceof Error && error.name === 'TwoFactorRequired'
+}
+
+/**
+ * Contacts' two-factor secrets (set up, and being set up) for key rotation (rotation.ts): each
+ * contact's row is resealed under its lock, so a sign-in at the same moment reads one or the other.
+ */
+export const twoFactorSecretStore = {
+  name: 'contacts (two-factor secrets)',
+  reseal: async (ctx: PluginContext & { payload: Payload }, keyring: Keyring) => {
+    const counts = { alreadyCurrent: 0, resealed: 0, unreadable: 0 }
+    const { docs } = await ctx.payload.find({
+      collection: ctx.options.slugs.contacts,
+      depth: 0,
+      pagination: false,
+      select: { id: true },
+      showHiddenFields: true,
+      where: { or: [{ 'twoFactor.secret': { exists: true } }, { 'twoFactor.pendingSecret': { exists: true } }] },
+    })
+    for (const { id } of docs) {
+      await withLockedContact(ctx, ctx.payload, id, async (req, { contact }) => {
+        const stored = { ...contact.twoFactor }
+        let changed = false
+        for (const field of ['secret', 'pendingSecret'] as const) {
+          const sealed = stored[field]
+          if (!sealed) continue
+          if (sealedWithCurrentKey(keyring, sealed)) {
+            counts.alreadyCurrent += 1
+            continue
+          }
+          try {
+            stored[field] = resealSecret(keyring, sealed, twoFactorLabel(id))
+            counts.resealed += 1
+            changed = true
+          } catch {
+            counts.unreadable += 1
+          }
+        }
+        if (changed) await writeTwoFactor(ctx, req, id, stored)
+      })
+    }
+    return counts
+  },
 }

@@ -86,8 +86,6 @@ async function wholeDatabase(): Promise<string> {
   return texts.join('\n')
 }
 
-const plaintexts = () => Object.values(secrets)
-
 /** Neither a plaintext secret nor anything sealed (a whole database holds the sealed values, so it is checked for plaintexts alone). */
 function expectNoSecretIn(text: string, { sealed = true } = {}) {
   for (const [name, value] of Object.entries(secrets)) expect(text.includes(value), `${name} in plaintext`).toBe(false)

@@ -1,13 +1,18 @@
-import type { Payload } from 'payload'
+import { getPayload, type Payload } from 'payload'
+import { randomBytes } from 'node:crypto'
 
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 
 import type { Portal } from '../../src/portal/context.js'
+import { createDevConfig } from '../../dev/config.js'
 import { CHALLENGE_COOKIE } from '../../src/portal/challenge.js'
+import { portalOf } from '../../src/portal/context.js'
+import { rotateSecrets } from '../../src/security/rotation.js'
+import { parseSecretKey } from '../../src/security/secrets.js'
 import { authenticate } from '../../src/portal/session.js'
 import { totpCode, totpStep } from '../../src/security/totp.js'
-import { pendingSecretOf, twoFactorState } from '../../src/security/twoFactor.js'
+import { pendingSecretOf, twoFactorState, verifySecondFactor } from '../../src/security/twoFactor.js'
 import { passwords } from '../helpers/fixtures.js'
 import { httpClient } from '../helpers/http.js'
 import type { TestApp } from '../helpers/payload.js'
@@ -382,6 +387,34 @@ describe('the contact’s own settings', () => {
     expect(pay.location).toBe('/portal/login?next=%2Fportal%2Finvoices%2F1&reauth=1')
     // Profile details are not sensitive.
     expect((await http.post('profile', { name: 'Still me' }, { cookie })).location).toBe('/portal/profile?saved=details')
+  })
+})
+
+describe('key rotation', () => {
+  it('reseals contacts’ two-factor secrets under the new first key, and sign-in goes on with them', async () => {
+    const contact = await newContact('rotate@open.test')
+    const { secret } = await enrol(contact)
+    const before = await storedRow(contact.id)
+    const key = randomBytes(32).toString('base64')
+    const databaseUri = (payload.db as unknown as { poolOptions: { connectionString: string } }).poolOptions.connectionString
+    const rotated = await getPayload({ config: createDevConfig({ databaseUri, plugin: { secrets: { keys: [key] } }, seed: false }), key: 'two-factor-rotation' })
+    try {
+      const counts = await rotateSecrets(rotated)
+      expect(counts.resealed).toBeGreaterThanOrEqual(1)
+      expect(counts.unreadable).toBe(0)
+      const after = await storedRow(contact.id)
+      expect(after.two_factor_secret.split('.')[1]).toBe(parseSecretKey(key)!.id)
+      expect(after.two_factor_secret).not.toBe(before.two_factor_secret)
+      expect(after.two_factor_recovery_codes).toEqual(before.two_factor_recovery_codes)
+      expect((await rotateSecrets(rotated)).resealed).toBe(0)
+      const rotatedPortal = portalOf(rotated)
+      expect(await verifySecondFactor(rotatedPortal, rotated, contact.id, codeNow(secret))).toMatchObject({ method: 'totp' })
+      // The app without the new key cannot open it, and says which key it would need.
+      await expect(verifySecondFactor(portal, payload, contact.id, codeNow(secret))).rejects.toThrow(/not among the configured keys/)
+    } finally {
+      ;(rotated.db as unknown as { pool?: { on: (event: string, listener: () => void) => void } }).pool?.on('error', () => {})
+      await rotated.destroy()
+    }
   })
 })
 
