@@ -1,6 +1,7 @@
 import { expect, type Page, test } from '@playwright/test'
 
 import { demoLogins } from '../../dev/seed.js'
+import { sql } from './portal-helpers.js'
 
 /**
  * The partially paid Acme invoice of the demo data, worked out by hand (DESIGN.md §3 rounding: each
@@ -106,4 +107,37 @@ test('staff filters the audit log by type and exports what the list shows as CSV
   const types = lines.slice(1).map((line) => line.split(',')[2])
   expect(types.length).toBeGreaterThanOrEqual(shown)
   expect(new Set(types)).toEqual(new Set(['invoice_status_changed']))
+})
+
+test('staff store a webhook secret in the settings: sealed in the database, and no page or answer shows it again', async ({ page }) => {
+  const secret = `erp-e2e-secret-${Date.now()}`
+  const answers: string[] = []
+  page.on('response', async (response) => {
+    if (response.request().resourceType() === 'image') return
+    answers.push(await response.text().catch(() => ''))
+  })
+  await page.goto('/admin/login')
+  await page.locator('#field-email').fill(demoLogins.staff.email)
+  await page.locator('#field-password').fill(demoLogins.staff.password)
+  await page.locator('button[type="submit"]').click()
+  await expect(page).toHaveURL(/\/admin$/)
+  await page.goto('/admin/globals/invoice-portal-settings')
+  await page.locator('#field-erpWebhookSecret').fill(secret)
+  await page.getByRole('button', { name: 'Save' }).click()
+  await expect(page.getByText(/updated successfully/i).first()).toBeVisible()
+  const stored = (await sql<{ sealed: string }>('select sealed_secrets::text as sealed from invoice_portal_settings')).rows[0].sealed
+  expect(stored).toMatch(/"erpWebhookSecret": "v1\.[0-9a-f]{12}\./)
+  expect(stored).not.toContain(secret)
+
+  // Typed into the form it was in this page's own request; from here on nothing may carry it.
+  answers.length = 0
+  await page.reload()
+  await expect(page.locator('#field-erpWebhookSecret')).toHaveValue('')
+  await expect(page.locator('#field-secretsStatus__erpWebhookSecret__keyId')).toHaveValue(/^[0-9a-f]{12}$/)
+  expect(await page.content()).not.toContain(secret)
+  expect(answers.length).toBeGreaterThan(0)
+  for (const answer of answers) {
+    expect(answer).not.toContain(secret)
+    expect(answer).not.toContain(stored.match(/v1\.[^"]+/)![0])
+  }
 })
