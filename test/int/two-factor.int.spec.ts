@@ -9,7 +9,7 @@ import { createDevConfig } from '../../dev/config.js'
 import { CHALLENGE_COOKIE } from '../../src/portal/challenge.js'
 import { portalOf } from '../../src/portal/context.js'
 import { rotateSecrets } from '../../src/security/rotation.js'
-import { parseSecretKey } from '../../src/security/secrets.js'
+import { keyringFor, parseSecretKey, sealSecret, twoFactorLabel } from '../../src/security/secrets.js'
 import { authenticate } from '../../src/portal/session.js'
 import { totpCode, totpStep } from '../../src/security/totp.js'
 import { pendingSecretOf, twoFactorState, verifySecondFactor } from '../../src/security/twoFactor.js'
@@ -282,7 +282,9 @@ describe('REST and GraphQL', () => {
   it('never return the secret, the set-up secret, the recovery codes or the last step', async () => {
     const contact = await newContact('hidden@open.test')
     const { secret } = await enrol(contact)
-    await payload.db.updateOne({ collection: 'contacts', data: { twoFactor: { ...(await twoFactorState(portal, portal, contact.id))!.contact.twoFactor, pendingSecret: 'v1.x.y.z.w' } }, id: contact.id })
+    // A set-up under way as well, so the pending secret is stored too.
+    const pendingSecret = sealSecret(keyringFor(portal, payload), 'PENDINGSECRETPENDINGSECRET', twoFactorLabel(contact.id))
+    await payload.db.updateOne({ collection: 'contacts', data: { twoFactor: { ...(await twoFactorState(portal, portal, contact.id))!.contact.twoFactor, pendingSecret } }, id: contact.id })
     const row = await storedRow(contact.id)
     const token = await (async () => (await api.rest('POST', '/api/contacts/login', { body: { email: contact.email, password: passwords.contact, twoFactorCode: codeNow(secret) } })).body.token as string)()
     const answers = [
@@ -295,7 +297,7 @@ describe('REST and GraphQL', () => {
     ]
     for (const answer of answers) {
       expect(answer).toContain(contact.email)
-      for (const hidden of [row.two_factor_secret, row.two_factor_pending_secret, secret, ...(row.two_factor_recovery_codes as string[])]) expect(answer).not.toContain(hidden)
+      for (const hidden of [row.two_factor_secret, row.two_factor_pending_secret, secret, 'PENDINGSECRET', ...(row.two_factor_recovery_codes as string[])]) expect(answer).not.toContain(hidden)
       expect(answer).not.toMatch(/"(secret|pendingSecret|recoveryCodes|lastStep)"/)
     }
     expect(JSON.parse(answers[0]).twoFactor).toMatchObject({ enabled: true })
